@@ -1,0 +1,27 @@
+import { isApiError } from './api/client';
+import { lang, t, type MessageKey } from './i18n/i18n';
+
+/** An error found in the browser before anything is sent, e.g. two passwords that differ. */
+export class UiError extends Error {
+  constructor(readonly key: MessageKey) {
+    super(key);
+    this.name = 'UiError';
+  }
+}
+
+/** The text to show for an error, in the current language. */
+export function errorText(error: unknown): string {
+  if (error instanceof UiError) return t(error.key);
+  if (!isApiError(error)) return t('error.unexpected');
+  const id = error.requestId;
+  if (error.body) {
+    const body = error.body;
+    let text = lang() === 'ja' ? body.messageJa : body.message;
+    if (body.field) text += ` (${body.field})`;
+    if (body.code === 'internal_error' && id) text += ` ${t('error.requestId', { id })}`;
+    return text;
+  }
+  if (error.code === 'network_error') return t('error.network');
+  const text = t('error.badResponse', { status: error.status });
+  return id ? `${text} ${t('error.requestId', { id })}` : text;
+}

@@ -1,0 +1,12 @@
+import type { Schemas } from './api/client';
+
+type Me = Schemas['Me'];
+export type OrgRole = Schemas['OrgRole'];
+
+export const ORG_ROLES: OrgRole[] = ['owner', 'admin', 'dept_head', 'auditor', 'member'];
+/** Roles that only an owner may grant or take away. */
+export const OWNER_ONLY_ROLES: OrgRole[] = ['owner', 'admin', 'auditor'];
+
+export const isOperator = (me: Me) => me.roles.includes('operator');
+export const isOwner = (me: Me) => me.roles.includes('owner');
+export const isOrgAdmin = (me: Me) => me.roles.includes('owner') || me.roles.includes('admin');

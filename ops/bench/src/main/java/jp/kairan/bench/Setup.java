@@ -1,0 +1,174 @@
+package jp.kairan.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Everything before the measurement, through the API only: the operator's first sign-in, an
+ * organization with its owner, the owner's first sign-in, and {@code n} bench users who each
+ * complete their first sign-in (password change and TOTP enrolment).
+ */
+final class Setup {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int RETRIES = 8;
+
+    private final Api api;
+    private final SignIn signIn;
+    private final PrintStream log;
+    private final int threads;
+
+    Setup(Api api, PrintStream log, int threads) {
+        this.api = api;
+        this.signIn = new SignIn(api);
+        this.log = log;
+        this.threads = threads;
+    }
+
+    record Result(String orgId, Account owner, List<Account> users, Duration took) {
+    }
+
+    Result run(Account operator, int userCount, String runId) {
+        long t0 = System.nanoTime();
+        String operatorToken = retrying("operator sign-in", () -> signIn.signIn(operator, newPassword()));
+        log.printf("setup: operator %s signed in (to sign in again: --operator-password '%s' --operator-totp-secret %s)%n",
+                operator.loginId, operator.password, Base32Secret.encode(operator.totpSecret));
+
+        String ownerLoginId = "bench-" + runId + "-owner";
+        JsonNode created = retrying("create organization", () -> api.post("/orgs", Map.of(
+                "name", "ログインベンチ " + runId,
+                "owner", Map.of("loginId", ownerLoginId, "displayName", "ベンチ 所有者")), operatorToken));
+        String orgId = created.path("org").path("id").asText("");
+        String ownerPassword = created.path("initialPassword").asText("");
+        if (orgId.isEmpty() || ownerPassword.isEmpty()) {
+            throw new ApiException(201, "unexpected_response", "POST /orgs answered " + created, false);
+        }
+        JsonNode allowed = created.path("org").path("allowedFactors");
+        if (!allowed.isMissingNode() && !SignIn.contains(allowed, "totp")) {
+            throw new ApiException(201, "totp_not_allowed", "new org allows only " + allowed, false);
+        }
+        Account owner = new Account(ownerLoginId, ownerPassword);
+        OwnerSession ownerSession = new OwnerSession(owner);
+        ownerSession.token();
+        log.printf("setup: organization %s with owner %s%n", orgId, ownerLoginId);
+
+        String userPassword = newPassword();
+        List<Account> users = new ArrayList<>(userCount);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "bench-setup");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            AtomicInteger done = new AtomicInteger();
+            int every = Math.max(1, userCount / 10);
+            List<Future<Account>> futures = new ArrayList<>(userCount);
+            for (int i = 1; i <= userCount; i++) {
+                String loginId = String.format("bench-%s-%05d", runId, i);
+                String displayName = String.format("ベンチ 利用者%05d", i);
+                futures.add(pool.submit(() -> {
+                    Account user = createUser(ownerSession, orgId, loginId, displayName);
+                    retrying("first sign-in of " + loginId, () -> signIn.signIn(user, userPassword));
+                    int n = done.incrementAndGet();
+                    if (n % every == 0 || n == userCount) {
+                        log.printf("setup: %d/%d users signed in once (%.0f s)%n", n, userCount,
+                                (System.nanoTime() - t0) / 1e9);
+                    }
+                    return user;
+                }));
+            }
+            for (Future<Account> f : futures) {
+                users.add(f.get());
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
+                    : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted during setup", e);
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Result(orgId, owner, users, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private Account createUser(OwnerSession owner, String orgId, String loginId, String displayName) {
+        Map<String, Object> body = Map.of("loginId", loginId, "displayName", displayName);
+        JsonNode created = retrying("create user " + loginId, () -> {
+            String token = owner.token();
+            try {
+                return api.post("/orgs/" + orgId + "/users", body, token);
+            } catch (ApiException e) {
+                if (e.code().equals("token_expired") || e.code().equals("unauthenticated")) {
+                    owner.renew(token);
+                    return api.post("/orgs/" + orgId + "/users", body, owner.token());
+                }
+                throw e;
+            }
+        });
+        String initial = created.path("initialPassword").asText("");
+        if (initial.isEmpty()) {
+            throw new ApiException(201, "unexpected_response", "POST users answered " + created, false);
+        }
+        return new Account(loginId, initial);
+    }
+
+    /** The owner's access token, signed in again when it expires (tokens live 5 minutes). */
+    private final class OwnerSession {
+        private final Account owner;
+        private String token;
+
+        OwnerSession(Account owner) {
+            this.owner = owner;
+        }
+
+        synchronized String token() {
+            if (token == null) {
+                token = retrying("owner sign-in", () -> signIn.signIn(owner, newPassword()));
+            }
+            return token;
+        }
+
+        synchronized void renew(String stale) {
+            if (stale.equals(token)) {
+                token = null;
+            }
+        }
+    }
+
+    /** Retries what the server calls retryable (429, 503, timeouts) with a growing pause. */
+    static <T> T retrying(String what, Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (ApiException e) {
+                if (!e.retryable() || attempt >= RETRIES) {
+                    throw new IllegalStateException("Setup failed at " + what + ": " + e.getMessage(), e);
+                }
+                try {
+                    Thread.sleep(500L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted during setup", ie);
+                }
+            }
+        }
+    }
+
+    static String newPassword() {
+        byte[] bytes = new byte[15];
+        RANDOM.nextBytes(bytes);
+        return "Kb-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

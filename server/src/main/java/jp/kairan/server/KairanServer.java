@@ -1,0 +1,134 @@
+package jp.kairan.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import jp.kairan.protocol.Json;
+import jp.kairan.server.audit.AuditService;
+import jp.kairan.server.auth.AuthServices;
+import jp.kairan.server.config.ServerConfig;
+import jp.kairan.server.http.HttpServer;
+import jp.kairan.server.mail.MailSender;
+import jp.kairan.server.org.Departments;
+import jp.kairan.server.org.OrgService;
+import jp.kairan.server.store.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole server, wired by constructors: database, features, HTTP. {@link #open} builds the services (enough
+ * for command-line tasks); {@link #start} also serves HTTP. Close once.
+ */
+public final class KairanServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KairanServer.class);
+
+    private final ServerConfig config;
+    private final PrometheusMeterRegistry metrics;
+    private final Database db;
+    private final MailSender mail;
+    private final OrgService orgs;
+    private final Departments departments;
+    private final AuthServices auth;
+    private HttpServer http;
+
+    private KairanServer(ServerConfig config, Clock clock) {
+        this.config = config;
+        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ClassLoaderMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+        List<Class<?>> entities = new ArrayList<>();
+        entities.addAll(AuditService.entityClasses());
+        entities.addAll(OrgService.entityClasses());
+        entities.addAll(AuthServices.entityClasses());
+        this.db = Database.open(config.database(), entities, metrics);
+        ObjectMapper json = Json.mapper();
+        AuditService audit = new AuditService(clock, json);
+        this.orgs = new OrgService(clock, audit);
+        this.departments = new Departments(clock, audit);
+        this.mail = new MailSender(config.mail(), clock);
+        this.auth = new AuthServices(db, clock, config.auth(), orgs, audit, mail, config.mail().enabled(), metrics,
+                config.dataDir());
+        auth.start();
+    }
+
+    /** Connects, migrates and wires the services without serving. */
+    public static KairanServer open(ServerConfig config, Clock clock) {
+        return new KairanServer(config, clock);
+    }
+
+    /** Opens and serves HTTP; on first start creates the operator and prints its setup password. */
+    public static KairanServer start(ServerConfig config, Clock clock) {
+        KairanServer server = new KairanServer(config, clock);
+        try {
+            server.bootstrap();
+            server.http = new HttpServer(config.http(), Json.mapper(), server.db, server.orgs, server.departments,
+                    server.auth, server.metrics);
+            server.http.start();
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void bootstrap() {
+        Optional<String> setup = auth.accounts().bootstrapOperator(config.dataDir());
+        setup.ifPresent(password -> {
+            // Printed to the console once, as Jenkins and Gitea do; it is also in the file until it is changed.
+            String banner = "\n*************************************************************\n"
+                    + " Kairan first start: operator account created.\n"
+                    + " Login ID: operator\n"
+                    + " One-time setup password: " + password + "\n"
+                    + " (also in " + config.dataDir().resolve(jp.kairan.server.auth.AccountService.SETUP_PASSWORD_FILE) + ")\n"
+                    + " Sign in, change it and enrol an authenticator app.\n"
+                    + "*************************************************************\n";
+            System.out.println(banner);
+            log.info("operator account created; the setup password was printed to the console and written to the data directory");
+        });
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public AuthServices auth() {
+        return auth;
+    }
+
+    public OrgService orgs() {
+        return orgs;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    /** The HTTP port, once started. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.stop();
+        }
+        mail.close();
+        db.close();
+        metrics.close();
+    }
+}

@@ -1,0 +1,39 @@
+package jp.kairan.server.audit;
+
+/** Kinds of audit events. The wire names are stable: they end up in exports and audit views. */
+public enum AuditAction {
+    LOGIN_PASSWORD_OK("auth.password.ok"),
+    LOGIN_SUCCEEDED("auth.login.succeeded"),
+    LOGIN_FAILED("auth.login.failed"),
+    ACCOUNT_LOCKED("auth.account.locked"),
+    ACCOUNT_UNLOCKED("auth.account.unlocked"),
+    OTP_FAILED("auth.otp.failed"),
+    OTP_MAILED("auth.otp.mailed"),
+    TOTP_ENROLLED("auth.totp.enrolled"),
+    PASSWORD_CHANGED("auth.password.changed"),
+    PASSWORD_RESET("auth.password.reset"),
+    REFRESH_REUSED("auth.refresh.reused"),
+    LOGOUT("auth.logout"),
+    OPERATOR_CREATED("server.operator.created"),
+    ORG_CREATED("org.created"),
+    ORG_UPDATED("org.updated"),
+    ORG_FACTORS_CHANGED("org.factors.changed"),
+    DEPARTMENT_CREATED("org.department.created"),
+    DEPARTMENT_UPDATED("org.department.updated"),
+    DEPARTMENT_DELETED("org.department.deleted"),
+    USER_CREATED("org.user.created"),
+    USER_UPDATED("org.user.updated"),
+    USER_STATUS_CHANGED("org.user.status.changed"),
+    ROLES_CHANGED("org.user.roles.changed");
+
+    private final String wireName;
+
+    AuditAction(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The stable name, e.g. {@code auth.login.failed}. */
+    public String wireName() {
+        return wireName;
+    }
+}

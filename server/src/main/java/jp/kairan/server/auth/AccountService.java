@@ -1,0 +1,294 @@
+package jp.kairan.server.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import jp.kairan.protocol.ErrorCode;
+import jp.kairan.protocol.api.CreateOrgRequest;
+import jp.kairan.protocol.api.CreateOrgResponse;
+import jp.kairan.protocol.api.CreateUserRequest;
+import jp.kairan.protocol.api.CreateUserResponse;
+import jp.kairan.protocol.api.InitialPassword;
+import jp.kairan.protocol.api.Me;
+import jp.kairan.protocol.api.TotpEnrolment;
+import jp.kairan.protocol.api.UpdateUserRequest;
+import jp.kairan.protocol.api.User;
+import jp.kairan.server.KairanException;
+import jp.kairan.server.audit.AuditAction;
+import jp.kairan.server.audit.AuditEvent;
+import jp.kairan.server.audit.AuditService;
+import jp.kairan.server.audit.Origin;
+import jp.kairan.server.org.OrgService;
+import jp.kairan.server.org.Principal;
+import jp.kairan.server.org.Role;
+import jp.kairan.server.org.UserProfile;
+import jp.kairan.server.org.Users;
+import jp.kairan.server.store.Database;
+import jp.kairan.server.store.Tx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accounts: the use cases that touch both a user's profile (org) and their credentials (auth) — creating
+ * organizations with their owner, users with an initial password, resets, unlocks, the operator's first start,
+ * and the signed-in user's own password and authenticator. Initial passwords are random, shown once, and must
+ * be changed at the next sign-in. Thread-safe; methods block.
+ */
+public final class AccountService {
+    private static final Logger log = LoggerFactory.getLogger(AccountService.class);
+    /** File in the data directory that holds the operator's one-time setup password until it is changed. */
+    public static final String SETUP_PASSWORD_FILE = "initial-operator-password.txt";
+    private static final Duration ENROLMENT_TTL = Duration.ofMinutes(10);
+
+    private final Database db;
+    private final OrgService orgs;
+    private final Credentials credentials;
+    private final Secrets secrets;
+    private final RefreshTokens refreshTokens;
+    private final Sessions sessions;
+    private final LoginService login;
+    private final AuditService audit;
+    private final PasswordPolicy policy;
+    private final Cache<Long, byte[]> pendingTotp = Caffeine.newBuilder().expireAfterWrite(ENROLMENT_TTL).maximumSize(10_000).build();
+
+    private final java.time.Clock clock;
+
+    AccountService(java.time.Clock clock, Database db, OrgService orgs, Credentials credentials, Secrets secrets, RefreshTokens refreshTokens,
+                   Sessions sessions, LoginService login, AuditService audit, int passwordMinLength) {
+        this.clock = clock;
+        this.db = db;
+        this.orgs = orgs;
+        this.credentials = credentials;
+        this.secrets = secrets;
+        this.refreshTokens = refreshTokens;
+        this.sessions = sessions;
+        this.login = login;
+        this.audit = audit;
+        this.policy = new PasswordPolicy(passwordMinLength);
+    }
+
+    /**
+     * On first start, creates the operator account with a one-time setup password, writes it to
+     * {@value #SETUP_PASSWORD_FILE} in the data directory (owner-only permissions) and returns it. Returns empty
+     * when the operator exists.
+     */
+    public Optional<String> bootstrapOperator(Path dataDir) {
+        if (db.call(tx -> orgs.users().findByLogin(tx, Users.OPERATOR_LOGIN_ID)).isPresent()) {
+            return Optional.empty();
+        }
+        String password = secrets.initialPassword();
+        String hash = credentials.hasher().hash(password.toCharArray());
+        db.call(tx -> {
+            UserProfile op = orgs.users().createOperator(tx);
+            credentials.create(tx, op.id(), hash);
+            return null;
+        });
+        writeSetupFile(dataDir.resolve(SETUP_PASSWORD_FILE), password);
+        return Optional.of(password);
+    }
+
+    private static void writeSetupFile(Path file, String password) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, password + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            log.warn("cannot write {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** Creates an organization and its first owner (operator only). */
+    public CreateOrgResponse createOrg(Principal actor, CreateOrgRequest req, Origin origin) {
+        String password = secrets.initialPassword();
+        String hash = credentials.hasher().hash(password.toCharArray());
+        return db.call(tx -> {
+            OrgService.OrgWithOwner created = orgs.createOrg(tx, actor, req, origin);
+            credentials.create(tx, created.owner().id(), hash);
+            return new CreateOrgResponse(created.org(), view(tx, actor, created.owner()), password);
+        });
+    }
+
+    /** Creates a user with an initial password (owner or admin). */
+    public CreateUserResponse createUser(Principal actor, long orgId, CreateUserRequest req, Origin origin) {
+        Users.requireAdmin(actor, orgId);
+        String password = secrets.initialPassword();
+        String hash = credentials.hasher().hash(password.toCharArray());
+        return db.call(tx -> {
+            UserProfile u = orgs.users().create(tx, actor, orgId, req, origin);
+            credentials.create(tx, u.id(), hash);
+            return new CreateUserResponse(view(tx, actor, u), password);
+        });
+    }
+
+    public List<User> listUsers(Principal actor, long orgId, String query, Long departmentId) {
+        return db.call(tx -> {
+            List<UserProfile> list = orgs.users().list(tx, actor, orgId, query, departmentId);
+            Map<Long, Credentials.Status> status = credentials.status(tx, list.stream().map(UserProfile::id).toList());
+            return list.stream().map(u -> view(actor, u, status.get(u.id()))).toList();
+        });
+    }
+
+    public User getUser(Principal actor, long orgId, long userId) {
+        return db.call(tx -> view(tx, actor, orgs.users().get(tx, actor, orgId, userId)));
+    }
+
+    /** Changes a user; suspending one also ends their sessions. */
+    public User updateUser(Principal actor, long orgId, long userId, UpdateUserRequest req, Origin origin) {
+        User out = db.call(tx -> {
+            UserProfile u = orgs.users().update(tx, actor, orgId, userId, req, origin);
+            if (u.status() != jp.kairan.server.org.UserStatus.ACTIVE) {
+                refreshTokens.revokeUser(tx, userId);
+            }
+            return view(tx, actor, u);
+        });
+        sessions.invalidateUser(userId);
+        sessions.invalidateSessions();
+        return out;
+    }
+
+    /** Issues a new initial password (owner or admin), optionally removing the authenticator; ends all sessions. */
+    public InitialPassword resetPassword(Principal actor, long orgId, long userId, boolean resetTotp, Origin origin) {
+        Users.requireAdmin(actor, orgId);
+        String password = secrets.initialPassword();
+        String hash = credentials.hasher().hash(password.toCharArray());
+        db.call(tx -> {
+            UserProfile u = orgs.users().get(tx, actor, orgId, userId);
+            reset(tx, actor, u, hash, resetTotp, origin);
+            return null;
+        });
+        sessions.invalidateSessions();
+        return new InitialPassword(password);
+    }
+
+    /** Unlocks a locked account (owner or admin). */
+    public void unlock(Principal actor, long orgId, long userId, Origin origin) {
+        Users.requireAdmin(actor, orgId);
+        db.call(tx -> {
+            UserProfile u = orgs.users().get(tx, actor, orgId, userId);
+            credentials.unlock(tx, u.id());
+            audit.record(tx, new AuditEvent(orgId, actorId(actor), actor.loginId(), AuditAction.ACCOUNT_UNLOCKED, "user",
+                    Long.toString(userId), Map.of()), origin);
+            return null;
+        });
+    }
+
+    /** Command line: new initial password for any login ID (the operator's included). */
+    public String resetPasswordByLogin(String loginId, boolean resetTotp) {
+        String password = secrets.initialPassword();
+        String hash = credentials.hasher().hash(password.toCharArray());
+        db.call(tx -> {
+            UserProfile u = orgs.users().findByLogin(tx, loginId).orElseThrow(() -> KairanException.notFound("user"));
+            reset(tx, commandLine(), u, hash, resetTotp, Origin.COMMAND_LINE);
+            return null;
+        });
+        return password;
+    }
+
+    /** Command line: unlock any login ID. */
+    public void unlockByLogin(String loginId) {
+        db.call(tx -> {
+            UserProfile u = orgs.users().findByLogin(tx, loginId).orElseThrow(() -> KairanException.notFound("user"));
+            credentials.unlock(tx, u.id());
+            audit.record(tx, new AuditEvent(u.orgId(), null, "(command line)", AuditAction.ACCOUNT_UNLOCKED, "user",
+                    Long.toString(u.id()), Map.of()), Origin.COMMAND_LINE);
+            return null;
+        });
+    }
+
+    private void reset(Tx tx, Principal actor, UserProfile u, String hash, boolean resetTotp, Origin origin) {
+        credentials.setPassword(tx, u.id(), hash, true);
+        credentials.unlock(tx, u.id());
+        if (resetTotp) {
+            credentials.setTotp(tx, u.id(), null, 0);
+        }
+        refreshTokens.revokeUser(tx, u.id());
+        audit.record(tx, new AuditEvent(u.orgId(), actorId(actor), actor.loginId(), AuditAction.PASSWORD_RESET, "user",
+                Long.toString(u.id()), Map.of("resetTotp", resetTotp)), origin);
+    }
+
+    /** The signed-in user. */
+    public Me me(Principal actor) {
+        return db.call(tx -> MeViews.me(tx, orgs, credentials, orgs.users().findById(tx, actor.userId()).orElseThrow()));
+    }
+
+    /** Changes one's own password, given the current one. Other sessions stay signed in. */
+    public void changeOwnPassword(Principal actor, String current, String next, Origin origin) {
+        String oldHash = db.call(tx -> credentials.snapshot(tx, actor.userId()).passwordHash());
+        if (current == null || current.length() > PasswordPolicy.MAX_CHARS
+                || !credentials.hasher().verify(current.toCharArray(), oldHash)) {
+            throw new KairanException(ErrorCode.INVALID_CREDENTIALS, "current password wrong", "currentPassword");
+        }
+        policy.check(actor.loginId(), next);
+        if (next.equals(current)) {
+            throw new KairanException(ErrorCode.PASSWORD_POLICY, "new password equals the old one", "newPassword");
+        }
+        String hash = credentials.hasher().hash(next.toCharArray());
+        db.call(tx -> {
+            credentials.setPassword(tx, actor.userId(), hash, false);
+            audit.record(tx, new AuditEvent(actor.orgId(), actor.userId(), actor.loginId(), AuditAction.PASSWORD_CHANGED,
+                    "user", Long.toString(actor.userId()), Map.of("forced", false)), origin);
+            return null;
+        });
+    }
+
+    /** Starts (re-)enrolling an authenticator for the signed-in user; the old one works until confirmed. */
+    public TotpEnrolment beginTotp(Principal actor) {
+        byte[] secret = Totp.newSecret(secrets.random());
+        pendingTotp.put(actor.userId(), secret);
+        return login.enrolment(actor.loginId(), secret);
+    }
+
+    /** Confirms the pending authenticator with a code; {@code otp_invalid} when wrong. */
+    public void confirmTotp(Principal actor, String code, Origin origin) {
+        byte[] secret = pendingTotp.getIfPresent(actor.userId());
+        if (secret == null) {
+            throw KairanException.conflict("TOTP enrolment was not started or has expired");
+        }
+        var step = credentials.totp().verify(secret, code, clock.instant(), 0);
+        if (step.isEmpty()) {
+            throw new KairanException(ErrorCode.OTP_INVALID, "wrong enrolment code");
+        }
+        db.call(tx -> {
+            credentials.setTotp(tx, actor.userId(), secret, step.getAsLong());
+            audit.record(tx, new AuditEvent(actor.orgId(), actor.userId(), actor.loginId(), AuditAction.TOTP_ENROLLED,
+                    "user", Long.toString(actor.userId()), Map.of()), origin);
+            return null;
+        });
+        pendingTotp.invalidate(actor.userId());
+    }
+
+    private User view(Tx tx, Principal actor, UserProfile u) {
+        return view(actor, u, credentials.status(tx, List.of(u.id())).get(u.id()));
+    }
+
+    private static User view(Principal actor, UserProfile u, Credentials.Status s) {
+        boolean admin = actor.isOperator() || (u.orgId() != null && actor.adminOf(u.orgId()));
+        return new User(Long.toString(u.id()), u.orgId() == null ? null : Long.toString(u.orgId()), u.loginId(),
+                u.displayName(), u.departmentId() == null ? null : Long.toString(u.departmentId()),
+                admin ? u.email() : null, u.status().wireName(), u.roles().stream().sorted().map(Role::wireName).toList(),
+                s != null && s.locked(), s != null && s.totpEnrolled(), u.createdAt(), s == null ? null : s.lastLoginAt());
+    }
+
+    private static Long actorId(Principal actor) {
+        return actor.userId() == 0 ? null : actor.userId();
+    }
+
+    /** The principal of commands typed on the server's command line: acts as the operator. */
+    public static Principal commandLine() {
+        return new Principal(0, "(command line)", null, null, java.util.Set.of(Role.OPERATOR));
+    }
+}

@@ -1,0 +1,206 @@
+package jp.kairan.server.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import jp.kairan.protocol.ErrorCode;
+import jp.kairan.server.KairanException;
+import jp.kairan.server.config.AuthConfig;
+import jp.kairan.server.store.Database;
+import jp.kairan.server.store.Tx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issues and verifies access tokens: JWTs signed with ES256 (Nimbus JOSE+JWT). Signing keys live in the
+ * database so that every node shares them; the newest key signs, and a new one is made when it is older than
+ * {@link #ROTATION}. Retired keys keep verifying for one more rotation period; the public keys are served as a
+ * JWKS. A token names a user ({@code sub}) and a sign-in session ({@code sid}); the device-binding issue adds a
+ * {@code cnf.jkt} through {@link #issue(long, long, String)}. Thread-safe.
+ */
+public final class TokenService {
+    private static final Logger log = LoggerFactory.getLogger(TokenService.class);
+    static final Duration ROTATION = Duration.ofDays(30);
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+    private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(10);
+    static final String AUDIENCE = "kairan";
+
+    private final Database db;
+    private final Clock clock;
+    private final AuthConfig config;
+    private final Map<String, ECDSAVerifier> verifiers = new ConcurrentHashMap<>();
+    private volatile List<ECKey> publicKeys = List.of();
+    private volatile ECKey signingKey;
+    private volatile JWSSigner signer;
+    private volatile Instant lastReload = Instant.EPOCH;
+
+    TokenService(Database db, Clock clock, AuthConfig config) {
+        this.db = db;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    /** Access-token facts after verification. */
+    public record AccessClaims(long userId, long sessionId, Instant expiresAt, String confirmationJkt) {
+    }
+
+    /** Loads the keys, creating or rotating the signing key when due. Blocks; call at start-up. */
+    void start() {
+        db.call(this::rotateIfDue);
+        reload();
+    }
+
+    private Void rotateIfDue(Tx tx) {
+        Instant now = clock.instant();
+        SigningKeyEntity newest = tx.session()
+                .createSelectionQuery("from SigningKeyEntity k where k.retiredAt is null order by k.createdAt desc", SigningKeyEntity.class)
+                .setMaxResults(1).uniqueResultOptional().orElse(null);
+        if (newest != null && newest.createdAt.plus(ROTATION).isAfter(now)) {
+            return null;
+        }
+        try {
+            ECKey key = new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).algorithm(JWSAlgorithm.ES256).generate();
+            SigningKeyEntity e = new SigningKeyEntity();
+            e.kid = key.getKeyID();
+            e.algorithm = "ES256";
+            e.privateJwk = key.toJSONString();
+            e.publicJwk = key.toPublicJWK().toJSONString();
+            e.createdAt = now;
+            tx.session().persist(e);
+            if (newest != null) {
+                newest.retiredAt = now;
+            }
+            log.info("created token signing key kid={}", e.kid);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot generate an ES256 key", e);
+        }
+        return null;
+    }
+
+    private void reload() {
+        Instant cutoff = clock.instant().minus(ROTATION);
+        List<SigningKeyEntity> rows = db.call(tx -> tx.session()
+                .createSelectionQuery("from SigningKeyEntity k where k.retiredAt is null or k.retiredAt > :cutoff order by k.createdAt desc",
+                        SigningKeyEntity.class).setParameter("cutoff", cutoff).getResultList());
+        List<ECKey> pub = new ArrayList<>();
+        ECKey newest = null;
+        try {
+            for (SigningKeyEntity r : rows) {
+                ECKey k = ECKey.parse(r.privateJwk);
+                if (newest == null && r.retiredAt == null) {
+                    newest = k;
+                }
+                pub.add(k.toPublicJWK());
+                verifiers.computeIfAbsent(k.getKeyID(), kid -> verifier(k));
+            }
+            if (newest == null) {
+                throw new IllegalStateException("no active signing key");
+            }
+            signer = new ECDSASigner(newest);
+        } catch (ParseException | JOSEException e) {
+            throw new IllegalStateException("stored signing key is unreadable", e);
+        }
+        signingKey = newest;
+        publicKeys = List.copyOf(pub);
+        lastReload = clock.instant();
+    }
+
+    private static ECDSAVerifier verifier(ECKey k) {
+        try {
+            return new ECDSAVerifier(k.toECPublicKey());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("bad public key " + k.getKeyID(), e);
+        }
+    }
+
+    /**
+     * Signs an access token for {@code userId} in sign-in session {@code sessionId}.
+     *
+     * @param confirmationJkt RFC 7638 thumbprint of the device key the token is bound to, or null (unbound)
+     */
+    public String issue(long userId, long sessionId, String confirmationJkt) {
+        Instant now = clock.instant();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(config.issuer())
+                .audience(AUDIENCE)
+                .subject(Long.toString(userId))
+                .claim("sid", Long.toString(sessionId))
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(config.accessTokenTtl())))
+                .jwtID(UUID.randomUUID().toString());
+        if (confirmationJkt != null) {
+            claims.claim("cnf", Map.of("jkt", confirmationJkt));
+        }
+        ECKey key = signingKey;
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
+                .type(JOSEObjectType.JWT).build(), claims.build());
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign an access token", e);
+        }
+        return jwt.serialize();
+    }
+
+    /** Verifies signature, issuer, audience and expiry; throws {@code unauthenticated} or {@code token_expired}. */
+    public AccessClaims verify(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
+                throw unauthenticated("unexpected algorithm");
+            }
+            String kid = jwt.getHeader().getKeyID();
+            ECDSAVerifier verifier = kid == null ? null : verifiers.get(kid);
+            if (verifier == null && kid != null && lastReload.plus(RELOAD_INTERVAL).isBefore(clock.instant())) {
+                reload();
+                verifier = verifiers.get(kid);
+            }
+            if (verifier == null || !jwt.verify(verifier)) {
+                throw unauthenticated("bad signature or unknown key");
+            }
+            JWTClaimsSet c = jwt.getJWTClaimsSet();
+            if (!config.issuer().equals(c.getIssuer()) || c.getAudience() == null || !c.getAudience().contains(AUDIENCE)
+                    || c.getSubject() == null || c.getStringClaim("sid") == null || c.getExpirationTime() == null) {
+                throw unauthenticated("missing or wrong claims");
+            }
+            Instant exp = c.getExpirationTime().toInstant();
+            if (!exp.plus(CLOCK_SKEW).isAfter(clock.instant())) {
+                throw new KairanException(ErrorCode.TOKEN_EXPIRED, "access token expired at " + exp);
+            }
+            Object cnf = c.getClaim("cnf");
+            String jkt = cnf instanceof Map<?, ?> m && m.get("jkt") instanceof String s ? s : null;
+            return new AccessClaims(Long.parseLong(c.getSubject()), Long.parseLong(c.getStringClaim("sid")), exp, jkt);
+        } catch (ParseException | JOSEException | NumberFormatException e) {
+            throw unauthenticated("malformed token");
+        }
+    }
+
+    /** The public signing keys as a JWKS document. */
+    public String jwksJson() {
+        return new JWKSet(new ArrayList<>(publicKeys)).toString(true);
+    }
+
+    private static KairanException unauthenticated(String why) {
+        return new KairanException(ErrorCode.UNAUTHENTICATED, "access token rejected: " + why);
+    }
+}

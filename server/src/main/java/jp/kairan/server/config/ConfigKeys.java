@@ -1,0 +1,90 @@
+package jp.kairan.server.config;
+
+import static jp.kairan.server.config.ConfigKey.Tier.COMMON;
+import static jp.kairan.server.config.ConfigKey.Tier.ESSENTIALS;
+import static jp.kairan.server.config.ConfigKey.Tier.RARE;
+
+import java.util.List;
+
+/** The complete list of configuration keys. Adding a key here without documenting it fails a test. */
+public final class ConfigKeys {
+    private ConfigKeys() {
+    }
+
+    public static final ConfigKey DATA_DIR = new ConfigKey("data-dir", "path", "./data", ESSENTIALS,
+            "Directory for the embedded H2 database, the first-start operator password file and other local state.");
+    public static final ConfigKey HTTP_HOST = new ConfigKey("http.host", "string", "127.0.0.1", ESSENTIALS,
+            "Address the HTTP server (API, web client, health, metrics) binds to. Use 0.0.0.0 to listen on all interfaces.");
+    public static final ConfigKey HTTP_PORT = new ConfigKey("http.port", "int", "8080", ESSENTIALS,
+            "HTTP port. 0 picks a free port (tests).");
+    public static final ConfigKey DB_URL = new ConfigKey("database.jdbc-url", "string",
+            "jdbc:h2:file:<data-dir>/db/kairan", ESSENTIALS,
+            "JDBC URL. Production: jdbc:mariadb://host:3306/kairan (MariaDB 10.6+, database created with utf8mb4). "
+                    + "The default is an embedded H2 database in the data directory.");
+    public static final ConfigKey DB_USER = new ConfigKey("database.user", "string", "kairan", ESSENTIALS,
+            "Database user.");
+    public static final ConfigKey DB_PASSWORD = new ConfigKey("database.password", "secret", "(empty)", ESSENTIALS,
+            "Database password.");
+
+    public static final ConfigKey DB_POOL_SIZE = new ConfigKey("database.pool-size", "int", "8", COMMON,
+            "Connections in the HikariCP pool; the database executor has the same number of threads.");
+    public static final ConfigKey DB_QUEUE = new ConfigKey("database.queue-capacity", "int", "2000", RARE,
+            "Database tasks that may wait for a thread; beyond it requests fail fast with server_busy.");
+    public static final ConfigKey HTTP_MAX_BODY = new ConfigKey("http.max-body-bytes", "int", "65536", COMMON,
+            "Largest accepted request body; larger ones get 413 body_too_large.");
+    public static final ConfigKey HTTP_TLS_KEYSTORE = new ConfigKey("http.tls-keystore", "path", null, COMMON,
+            "PKCS#12 keystore with the server certificate and key. When set, HTTP serves TLS only, with HSTS. "
+                    + "When absent, plain HTTP (put a TLS reverse proxy in front).");
+    public static final ConfigKey HTTP_TLS_PASSWORD = new ConfigKey("http.tls-keystore-password", "secret", null, COMMON,
+            "Password of the PKCS#12 keystore.");
+    public static final ConfigKey HTTP_BEHIND_TLS_PROXY = new ConfigKey("http.behind-tls-proxy", "boolean", "false", COMMON,
+            "Set when a TLS reverse proxy terminates HTTPS: sends HSTS and marks cookies Secure.");
+    public static final ConfigKey HTTP_TRUST_FORWARDED = new ConfigKey("http.trust-forwarded-for", "boolean", "false", RARE,
+            "Take the client address from X-Forwarded-For (only behind a proxy that sets it).");
+
+    public static final ConfigKey AUTH_ISSUER = new ConfigKey("auth.issuer", "string", "Kairan", COMMON,
+            "Name shown in authenticator apps and the iss claim of tokens.");
+    public static final ConfigKey AUTH_ACCESS_TTL = new ConfigKey("auth.access-token-ttl", "duration", "5m", COMMON,
+            "Lifetime of access tokens.");
+    public static final ConfigKey AUTH_REFRESH_TTL = new ConfigKey("auth.refresh-token-ttl", "duration", "12h", COMMON,
+            "Lifetime of a sign-in session (the refresh-token family), counted from sign-in.");
+    public static final ConfigKey AUTH_ARGON_MEMORY = new ConfigKey("auth.argon2-memory-kib", "int", "19456", RARE,
+            "Argon2id memory cost in KiB. Must be at least OWASP's minimum for the chosen iterations.");
+    public static final ConfigKey AUTH_ARGON_ITERATIONS = new ConfigKey("auth.argon2-iterations", "int", "2", RARE,
+            "Argon2id iterations.");
+    public static final ConfigKey AUTH_ARGON_PARALLELISM = new ConfigKey("auth.argon2-parallelism", "int", "1", RARE,
+            "Argon2id lanes.");
+    public static final ConfigKey AUTH_LOCKOUT_THRESHOLD = new ConfigKey("auth.lockout-threshold", "int", "5", COMMON,
+            "Consecutive failed sign-ins (password or one-time password) that lock an account.");
+    public static final ConfigKey AUTH_LOCKOUT_DURATION = new ConfigKey("auth.lockout-duration", "duration", "15m", COMMON,
+            "How long a locked account stays locked (an admin can unlock it sooner).");
+    public static final ConfigKey AUTH_IP_RATE = new ConfigKey("auth.ip-attempts-per-minute", "int", "120", RARE,
+            "Sign-in attempts accepted per client address per minute; more get 429 rate_limited.");
+    public static final ConfigKey AUTH_PASSWORD_MIN = new ConfigKey("auth.password-min-length", "int", "10", COMMON,
+            "Minimum length of a new password.");
+
+    public static final ConfigKey MAIL_HOST = new ConfigKey("mail.host", "string", null, COMMON,
+            "SMTP server for one-time passwords by e-mail. When absent, e-mail codes are unavailable.");
+    public static final ConfigKey MAIL_PORT = new ConfigKey("mail.port", "int", "587", COMMON, "SMTP port.");
+    public static final ConfigKey MAIL_SECURITY = new ConfigKey("mail.security", "string", "starttls", COMMON,
+            "none, starttls (required STARTTLS) or tls (implicit TLS, usually port 465).");
+    public static final ConfigKey MAIL_USER = new ConfigKey("mail.username", "string", null, COMMON,
+            "SMTP user; when absent, no SMTP authentication.");
+    public static final ConfigKey MAIL_PASSWORD = new ConfigKey("mail.password", "secret", null, COMMON, "SMTP password.");
+    public static final ConfigKey MAIL_FROM = new ConfigKey("mail.from", "string", "kairan@localhost", COMMON,
+            "From address of mails the server sends.");
+    public static final ConfigKey MAIL_TIMEOUT = new ConfigKey("mail.timeout", "duration", "10s", RARE,
+            "Connect and read timeout towards the SMTP server.");
+
+    public static final ConfigKey LOG_FORMAT = new ConfigKey("log.format", "string", "text", COMMON,
+            "text (one key=value line per event) or json (one JSON object per line). Read at start-up.");
+
+    public static final List<ConfigKey> ALL = List.of(
+            DATA_DIR, HTTP_HOST, HTTP_PORT, DB_URL, DB_USER, DB_PASSWORD,
+            DB_POOL_SIZE, DB_QUEUE, HTTP_MAX_BODY, HTTP_TLS_KEYSTORE, HTTP_TLS_PASSWORD, HTTP_BEHIND_TLS_PROXY,
+            HTTP_TRUST_FORWARDED,
+            AUTH_ISSUER, AUTH_ACCESS_TTL, AUTH_REFRESH_TTL, AUTH_ARGON_MEMORY, AUTH_ARGON_ITERATIONS,
+            AUTH_ARGON_PARALLELISM, AUTH_LOCKOUT_THRESHOLD, AUTH_LOCKOUT_DURATION, AUTH_IP_RATE, AUTH_PASSWORD_MIN,
+            MAIL_HOST, MAIL_PORT, MAIL_SECURITY, MAIL_USER, MAIL_PASSWORD, MAIL_FROM, MAIL_TIMEOUT,
+            LOG_FORMAT);
+}

@@ -1,0 +1,117 @@
+package jp.kairan.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import jp.kairan.protocol.ErrorCode;
+import jp.kairan.server.auth.AuthServices;
+import jp.kairan.server.config.HttpConfig;
+import jp.kairan.server.org.Departments;
+import jp.kairan.server.org.OrgService;
+import jp.kairan.server.store.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face (Undertow): the JSON API under {@code /api/v1}, the JWKS, health and metrics, and the web client.
+ * Blocking API work runs on Undertow's worker threads, never on its I/O threads. Security headers go on every
+ * response. Owns its Undertow instance; {@link #start()} once, {@link #stop()} once.
+ */
+public final class HttpServer {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    private final HttpConfig config;
+    private final Undertow undertow;
+    private int port;
+
+    public HttpServer(HttpConfig config, ObjectMapper json, Database db, OrgService orgs, Departments departments,
+                      AuthServices auth, PrometheusMeterRegistry metrics) {
+        this.config = config;
+        ApiRouter api = new ApiRouter(json, auth.sessions(), metrics, config.maxBodyBytes(), config.trustForwardedFor());
+        new AuthEndpoints(auth, config.secureTransport()).register(api);
+        new OrgEndpoints(db, orgs, departments, auth.accounts()).register(api);
+        api.get("/api/v1/auth/jwks", req -> new ApiRouter.RawResponse("application/jwk-set+json", auth.tokens().jwksJson()));
+
+        ApiRouter ops = new ApiRouter(json, auth.sessions(), null, config.maxBodyBytes(), config.trustForwardedFor());
+        ops.get("/health/live", req -> Map.of("status", "up"));
+        ops.get("/health/ready", req -> {
+            if (!db.ping()) {
+                throw new jp.kairan.server.KairanException(ErrorCode.SERVER_BUSY, "database not reachable");
+            }
+            return Map.of("status", "up");
+        });
+        ops.get("/metrics", req -> new ApiRouter.RawResponse("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        ops.get("/.well-known/jwks.json", req -> new ApiRouter.RawResponse("application/jwk-set+json", auth.tokens().jwksJson()));
+
+        HttpHandler apiHandler = api.handler();
+        HttpHandler opsHandler = ops.handler();
+        HttpHandler web = StaticFiles.present() ? StaticFiles.handler(opsHandler) : opsHandler;
+        HttpHandler paths = exchange -> {
+            String path = exchange.getRequestPath();
+            if (path.startsWith("/api/")) {
+                apiHandler.handleRequest(exchange);
+            } else if (path.startsWith("/health/") || path.equals("/metrics") || path.startsWith("/.well-known/")) {
+                opsHandler.handleRequest(exchange);
+            } else {
+                web.handleRequest(exchange);
+            }
+        };
+        HttpHandler root = new SecurityHeaders(paths, config.secureTransport());
+
+        Undertow.Builder b = Undertow.builder()
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) config.maxBodyBytes() + 1024)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+                .setHandler(root);
+        if (config.tlsKeystore().isPresent()) {
+            b.addHttpsListener(config.port(), config.host(), sslContext(config));
+        } else {
+            b.addHttpListener(config.port(), config.host());
+        }
+        this.undertow = b.build();
+    }
+
+    private static SSLContext sslContext(HttpConfig config) {
+        try (InputStream in = Files.newInputStream(config.tlsKeystore().orElseThrow())) {
+            char[] password = config.tlsKeystorePassword().toCharArray();
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            return ctx;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the TLS keystore " + config.tlsKeystore().orElseThrow() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void start() {
+        undertow.start();
+        port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        log.info("HTTP listening on {}://{}:{} (web client {})", config.tlsKeystore().isPresent() ? "https" : "http",
+                config.host(), port, StaticFiles.present() ? "included" : "not built");
+    }
+
+    /** The bound port (useful when configured as 0). */
+    public int port() {
+        return port;
+    }
+
+    public void stop() {
+        undertow.stop();
+    }
+}

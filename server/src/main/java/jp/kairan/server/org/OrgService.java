@@ -1,0 +1,176 @@
+package jp.kairan.server.org;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import jp.kairan.protocol.api.CreateOrgRequest;
+import jp.kairan.protocol.api.Org;
+import jp.kairan.protocol.api.UpdateOrgRequest;
+import jp.kairan.server.KairanException;
+import jp.kairan.server.audit.AuditAction;
+import jp.kairan.server.audit.AuditEvent;
+import jp.kairan.server.audit.AuditService;
+import jp.kairan.server.audit.Origin;
+import jp.kairan.server.store.Ids;
+import jp.kairan.server.store.Tx;
+
+/**
+ * Organizations and their settings. Every method runs in the caller's transaction and checks that the actor
+ * may do what it asks; objects of another organization are reported as not found. Thread-safe.
+ */
+public final class OrgService {
+    private final Clock clock;
+    private final AuditService audit;
+    private final Users users;
+
+    public OrgService(Clock clock, AuditService audit) {
+        this.clock = clock;
+        this.audit = audit;
+        this.users = new Users(clock, audit);
+    }
+
+    /** The entity classes of this feature, for the session factory. */
+    public static List<Class<?>> entityClasses() {
+        return List.of(OrganizationEntity.class, DepartmentEntity.class, UserEntity.class);
+    }
+
+    /** Users of organizations (and the operator). */
+    public Users users() {
+        return users;
+    }
+
+    /**
+     * Creates an organization and its first owner (operator only). The owner's credentials are the caller's
+     * business.
+     */
+    public OrgWithOwner createOrg(Tx tx, Principal actor, CreateOrgRequest req, Origin origin) {
+        if (!actor.isOperator()) {
+            throw KairanException.forbidden("only the operator creates organizations");
+        }
+        if (req.owner() == null) {
+            throw KairanException.invalidField("owner", "required");
+        }
+        OrganizationEntity e = new OrganizationEntity();
+        e.id = Ids.next();
+        e.name = Fields.name("name", req.name());
+        e.lgCode = Fields.lgCode(req.lgCode());
+        e.allowedFactors = encode(EnumSet.allOf(Factor.class));
+        e.createdAt = clock.instant();
+        tx.session().persist(e);
+        audit.record(tx, new AuditEvent(e.id, actorId(actor), actor.loginId(), AuditAction.ORG_CREATED, "org",
+                Long.toString(e.id), Map.of("name", e.name)), origin);
+        UserProfile owner = users.insert(tx, actor, e.id, req.owner().loginId(), req.owner().displayName(),
+                req.owner().email(), null, EnumSet.of(Role.OWNER, Role.MEMBER), origin);
+        return new OrgWithOwner(toOrg(tx, e), owner);
+    }
+
+    /** All organizations (operator only). */
+    public List<Org> listOrgs(Tx tx, Principal actor) {
+        if (!actor.isOperator()) {
+            throw KairanException.forbidden("only the operator lists organizations");
+        }
+        return tx.session().createSelectionQuery("from OrganizationEntity o order by o.id", OrganizationEntity.class)
+                .getResultList().stream().map(o -> toOrg(tx, o)).toList();
+    }
+
+    /** One organization: the operator, or any user of it. */
+    public Org getOrg(Tx tx, Principal actor, long orgId) {
+        if (!actor.isOperator() && !actor.inOrg(orgId)) {
+            throw KairanException.notFound("organization");
+        }
+        return toOrg(tx, find(tx, orgId));
+    }
+
+    /** Renames or re-codes (operator or owner) and sets allowed factors (owner only). */
+    public Org updateOrg(Tx tx, Principal actor, long orgId, UpdateOrgRequest req, Origin origin) {
+        if (!actor.isOperator() && !actor.inOrg(orgId)) {
+            throw KairanException.notFound("organization");
+        }
+        boolean owner = actor.ownerOf(orgId);
+        if (!owner && !actor.isOperator()) {
+            throw KairanException.forbidden("only the operator or an owner changes the organization");
+        }
+        OrganizationEntity e = find(tx, orgId);
+        if (req.name() != null) {
+            e.name = Fields.name("name", req.name());
+        }
+        if (req.lgCode() != null) {
+            e.lgCode = Fields.lgCode(req.lgCode());
+        }
+        if (req.name() != null || req.lgCode() != null) {
+            audit.record(tx, new AuditEvent(orgId, actorId(actor), actor.loginId(), AuditAction.ORG_UPDATED, "org",
+                    Long.toString(orgId), Map.of("name", e.name, "lgCode", String.valueOf(e.lgCode))), origin);
+        }
+        if (req.allowedFactors() != null) {
+            if (!owner) {
+                throw KairanException.forbidden("only an owner chooses the second factors");
+            }
+            Set<Factor> factors = EnumSet.noneOf(Factor.class);
+            for (String f : req.allowedFactors()) {
+                factors.add(Factor.parse(f).orElseThrow(() -> KairanException.invalidField("allowedFactors", "unknown factor")));
+            }
+            if (factors.isEmpty()) {
+                throw KairanException.invalidField("allowedFactors", "at least one second factor is required");
+            }
+            e.allowedFactors = encode(factors);
+            audit.record(tx, new AuditEvent(orgId, actorId(actor), actor.loginId(), AuditAction.ORG_FACTORS_CHANGED,
+                    "org", Long.toString(orgId), Map.of("allowedFactors", e.allowedFactors)), origin);
+        }
+        return toOrg(tx, e);
+    }
+
+    /** The second factors the organization allows; for the operator (no org) only TOTP. */
+    public Set<Factor> allowedFactors(Tx tx, Long orgId) {
+        if (orgId == null) {
+            return EnumSet.of(Factor.TOTP);
+        }
+        return decode(find(tx, orgId).allowedFactors);
+    }
+
+    /** The organization's name, empty for null. */
+    public Optional<String> orgName(Tx tx, Long orgId) {
+        return orgId == null ? Optional.empty() : Optional.of(find(tx, orgId).name);
+    }
+
+    private OrganizationEntity find(Tx tx, long orgId) {
+        OrganizationEntity e = tx.session().find(OrganizationEntity.class, orgId);
+        if (e == null) {
+            throw KairanException.notFound("organization");
+        }
+        return e;
+    }
+
+    private Org toOrg(Tx tx, OrganizationEntity e) {
+        long count = tx.session().createSelectionQuery("select count(u) from UserEntity u where u.orgId = :org", Long.class)
+                .setParameter("org", e.id).getSingleResult();
+        List<String> factors = new ArrayList<>();
+        decode(e.allowedFactors).forEach(f -> factors.add(f.wireName()));
+        return new Org(Long.toString(e.id), e.name, e.lgCode, factors, count, e.createdAt);
+    }
+
+    static Long actorId(Principal actor) {
+        return actor.userId() == 0 ? null : actor.userId();
+    }
+
+    private static String encode(Set<Factor> factors) {
+        return factors.stream().map(Factor::wireName).collect(Collectors.joining(","));
+    }
+
+    private static Set<Factor> decode(String text) {
+        Set<Factor> out = new LinkedHashSet<>();
+        for (String s : text.split(",")) {
+            Factor.parse(s.strip()).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** A new organization and its first owner. */
+    public record OrgWithOwner(Org org, UserProfile owner) {
+    }
+}

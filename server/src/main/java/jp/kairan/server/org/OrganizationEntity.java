@@ -1,0 +1,24 @@
+package jp.kairan.server.org;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+
+@Entity
+@Table(name = "organizations")
+class OrganizationEntity {
+    @Id
+    long id;
+    String name;
+    @Column(name = "lg_code")
+    String lgCode;
+    @Column(name = "allowed_factors")
+    String allowedFactors;
+    @Column(name = "created_at")
+    Instant createdAt;
+    @Version
+    long version;
+}
