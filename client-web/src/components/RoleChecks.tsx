@@ -1,7 +1,10 @@
 import { t } from '../i18n/i18n';
 import { ORG_ROLES, OWNER_ONLY_ROLES, type OrgRole } from '../roles';
 
-/** Role checkboxes `{prefix}-role-{role}`; owner-only roles are disabled unless `owner`. */
+/**
+ * Role checkboxes `{prefix}-role-{role}`. Owner-only roles are disabled unless `owner`; `member` is always
+ * on (the server keeps it).
+ */
 export function RoleChecks({ prefix, value, owner, onChange }: {
   prefix: string; value: OrgRole[]; owner: boolean; onChange: (roles: OrgRole[]) => void;
 }) {
@@ -13,8 +16,8 @@ export function RoleChecks({ prefix, value, owner, onChange }: {
       <legend>{t('user.roles')}</legend>
       {ORG_ROLES.map((role) => (
         <label key={role} class="check">
-          <input type="checkbox" data-testid={`${prefix}-role-${role}`} checked={value.includes(role)}
-            disabled={!owner && OWNER_ONLY_ROLES.includes(role)}
+          <input type="checkbox" data-testid={`${prefix}-role-${role}`} checked={role === 'member' || value.includes(role)}
+            disabled={role === 'member' || (!owner && OWNER_ONLY_ROLES.includes(role))}
             onChange={(e) => toggle(role, e.currentTarget.checked)} />
           {t(`role.${role}`)}
         </label>

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { DeptSelect } from '../components/DeptSelect';
 import { ConfirmButton, ErrorMessage, Field } from '../components/ui';
 import { departmentTree, flatten, subtreeIds, type DepartmentNode } from '../format';
@@ -91,16 +91,16 @@ export function Departments({ orgId }: { orgId: string }) {
 
 function EditForm({ node, all, busy, onSave, onCancel }: {
   node: DepartmentNode; all: DepartmentNode[]; busy: boolean;
-  onSave: (body: { name?: string; parentId?: string | null }) => void; onCancel: () => void;
+  onSave: (body: Schemas['UpdateDepartmentRequest']) => void; onCancel: () => void;
 }) {
   const [name, setName] = useState(node.dept.name);
   const [parentId, setParentId] = useState(node.dept.parentId ?? '');
   const excluded = subtreeIds(node);
   function save(e: Event) {
     e.preventDefault();
-    const body: { name?: string; parentId?: string | null } = {};
+    const body: Schemas['UpdateDepartmentRequest'] = {};
     if (name.trim() !== node.dept.name) body.name = name.trim();
-    if (parentId !== (node.dept.parentId ?? '')) body.parentId = parentId || null;
+    if (parentId !== (node.dept.parentId ?? '')) body.parentId = parentId; // '' moves it to the top level
     if (Object.keys(body).length === 0) onCancel();
     else onSave(body);
   }

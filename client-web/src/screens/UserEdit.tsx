@@ -3,7 +3,7 @@ import { api, type Schemas } from '../api/client';
 import { DeptSelect } from '../components/DeptSelect';
 import { RoleChecks } from '../components/RoleChecks';
 import { ConfirmButton, ErrorMessage, Field, InitialPassword, SuccessMessage } from '../components/ui';
-import { dateTime, departmentTree, flatten } from '../format';
+import { dateTime, departmentTree, flatten, type DepartmentNode } from '../format';
 import { useAction, useLoad } from '../hooks';
 import { lang, t, type MessageKey } from '../i18n/i18n';
 import { isOwner } from '../roles';
@@ -86,7 +86,7 @@ export function UserEdit({ orgId, userId, me }: { orgId: string; userId: string;
 }
 
 function EditForm({ user, owner, options, busy, onSave }: {
-  user: User; owner: boolean; options: ReturnType<typeof flatten>; busy: boolean;
+  user: User; owner: boolean; options: DepartmentNode[]; busy: boolean;
   onSave: (body: Schemas['UpdateUserRequest']) => void;
 }) {
   const [displayName, setDisplayName] = useState(user.displayName);
@@ -99,8 +99,9 @@ function EditForm({ user, owner, options, busy, onSave }: {
     e.preventDefault();
     const body: Schemas['UpdateUserRequest'] = {};
     if (displayName.trim() !== user.displayName) body.displayName = displayName.trim();
-    if (departmentId !== (user.departmentId ?? '')) body.departmentId = departmentId || null;
-    if (email.trim() !== (user.email ?? '')) body.email = email.trim() || null;
+    // In a PATCH, '' clears a field and an absent one stays as it is.
+    if (departmentId !== (user.departmentId ?? '')) body.departmentId = departmentId;
+    if (email.trim() !== (user.email ?? '')) body.email = email.trim();
     if ([...roles].sort().join() !== [...user.roles].sort().join()) body.roles = roles;
     if (status !== user.status) body.status = status;
     onSave(body);

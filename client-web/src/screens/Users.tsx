@@ -3,7 +3,7 @@ import { api, type Schemas } from '../api/client';
 import { DeptSelect } from '../components/DeptSelect';
 import { RoleChecks } from '../components/RoleChecks';
 import { ErrorMessage, Field, InitialPassword } from '../components/ui';
-import { departmentTree, flatten } from '../format';
+import { departmentTree, flatten, type DepartmentNode } from '../format';
 import { useAction, useLoad } from '../hooks';
 import { t } from '../i18n/i18n';
 import { isOwner, type OrgRole } from '../roles';
@@ -94,7 +94,7 @@ export function StatusBadges({ user }: { user: Schemas['User'] }) {
 }
 
 function CreateForm({ orgId, owner, options, onCancel, onCreated }: {
-  orgId: string; owner: boolean; options: ReturnType<typeof flatten>;
+  orgId: string; owner: boolean; options: DepartmentNode[];
   onCancel: () => void; onCreated: (result: Schemas['CreatedUser']) => void;
 }) {
   const [loginId, setLoginId] = useState('');

@@ -9,7 +9,7 @@ CREATE TABLE organizations (
     allowed_factors VARCHAR(64)  NOT NULL,
     created_at      DATETIME(6)  NOT NULL,
     version         BIGINT       NOT NULL,
-    CONSTRAINT pk_organizations PRIMARY KEY (id)
+    PRIMARY KEY (id)
 ) ${table_options};
 
 CREATE TABLE departments (
@@ -19,7 +19,7 @@ CREATE TABLE departments (
     name       VARCHAR(200) NOT NULL,
     created_at DATETIME(6)  NOT NULL,
     version    BIGINT       NOT NULL,
-    CONSTRAINT pk_departments PRIMARY KEY (id),
+    PRIMARY KEY (id),
     CONSTRAINT fk_departments_org FOREIGN KEY (org_id) REFERENCES organizations (id),
     CONSTRAINT fk_departments_parent FOREIGN KEY (parent_id) REFERENCES departments (id)
 ) ${table_options};
@@ -35,7 +35,7 @@ CREATE TABLE users (
     status               VARCHAR(16)   NOT NULL,
     created_at           DATETIME(6)   NOT NULL,
     version              BIGINT        NOT NULL,
-    CONSTRAINT pk_users PRIMARY KEY (id),
+    PRIMARY KEY (id),
     CONSTRAINT uq_users_login UNIQUE (login_id),
     CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES organizations (id),
     CONSTRAINT fk_users_department FOREIGN KEY (department_id) REFERENCES departments (id)
@@ -54,14 +54,14 @@ CREATE TABLE credentials (
     last_login_at        DATETIME(6)   NULL,
     updated_at           DATETIME(6)   NOT NULL,
     version              BIGINT        NOT NULL,
-    CONSTRAINT pk_credentials PRIMARY KEY (user_id),
+    PRIMARY KEY (user_id),
     CONSTRAINT fk_credentials_user FOREIGN KEY (user_id) REFERENCES users (id)
 ) ${table_options};
 
 CREATE TABLE user_roles (
     user_id BIGINT      NOT NULL,
     role    VARCHAR(16) NOT NULL,
-    CONSTRAINT pk_user_roles PRIMARY KEY (user_id, role),
+    PRIMARY KEY (user_id, role),
     CONSTRAINT fk_user_roles_user FOREIGN KEY (user_id) REFERENCES users (id)
 ) ${table_options};
 
@@ -79,7 +79,7 @@ CREATE TABLE login_tickets (
     created_at        DATETIME(6) NOT NULL,
     expires_at        DATETIME(6) NOT NULL,
     version           BIGINT      NOT NULL,
-    CONSTRAINT pk_login_tickets PRIMARY KEY (id),
+    PRIMARY KEY (id),
     CONSTRAINT uq_login_tickets_hash UNIQUE (ticket_hash),
     CONSTRAINT fk_login_tickets_user FOREIGN KEY (user_id) REFERENCES users (id)
 ) ${table_options};
@@ -95,7 +95,7 @@ CREATE TABLE refresh_tokens (
     expires_at  DATETIME(6) NOT NULL,
     used_at     DATETIME(6) NULL,
     revoked_at  DATETIME(6) NULL,
-    CONSTRAINT pk_refresh_tokens PRIMARY KEY (id),
+    PRIMARY KEY (id),
     CONSTRAINT uq_refresh_tokens_hash UNIQUE (token_hash),
     CONSTRAINT fk_refresh_tokens_user FOREIGN KEY (user_id) REFERENCES users (id)
 ) ${table_options};
@@ -110,7 +110,7 @@ CREATE TABLE signing_keys (
     public_jwk  VARCHAR(4000) NOT NULL,
     created_at  DATETIME(6)   NOT NULL,
     retired_at  DATETIME(6)   NULL,
-    CONSTRAINT pk_signing_keys PRIMARY KEY (kid)
+    PRIMARY KEY (kid)
 ) ${table_options};
 
 -- Security-relevant actions. Append-only; the hash chain comes with the audit issue.
@@ -126,6 +126,6 @@ CREATE TABLE audit_events (
     ip          VARCHAR(45)   NULL,
     request_id  VARCHAR(40)   NULL,
     detail      VARCHAR(2000) NULL,
-    CONSTRAINT pk_audit_events PRIMARY KEY (id)
+    PRIMARY KEY (id)
 ) ${table_options};
 CREATE INDEX ix_audit_events_org_time ON audit_events (org_id, occurred_at);

@@ -7,14 +7,14 @@ package jp.kairan.server.auth;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc4648#section-6">RFC 4648 section 6</a>
  */
-final class Base32 {
+public final class Base32 {
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
 
     private Base32() {
     }
 
     /** Encodes {@code data} as upper-case Base32 without padding. */
-    static String encode(byte[] data) {
+    public static String encode(byte[] data) {
         StringBuilder out = new StringBuilder((data.length * 8 + 4) / 5);
         int buffer = 0;
         int bits = 0;
@@ -38,7 +38,7 @@ final class Base32 {
      * @throws IllegalArgumentException if {@code text} has a character outside the alphabet,
      *         padding before the end, or a length no encoder produces
      */
-    static byte[] decode(String text) {
+    public static byte[] decode(String text) {
         String s = strip(text);
         int tail = s.length() % 8;
         if (tail == 1 || tail == 3 || tail == 6) {

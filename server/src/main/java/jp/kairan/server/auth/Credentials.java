@@ -1,5 +1,6 @@
 package jp.kairan.server.auth;
 
+import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,21 +109,21 @@ public final class Credentials {
     }
 
     /**
-     * Verifies a TOTP code and consumes its time step atomically (a conditional UPDATE), so one code signs in
-     * once even when two requests race.
+     * Verifies a TOTP code and consumes its time step. The row is locked ({@code SELECT … FOR UPDATE}) while the
+     * step is checked and stored, so one code signs in once even when two requests race.
      */
     boolean consumeTotp(Tx tx, Snapshot s, String code) {
-        if (s.totpSecret() == null) {
+        CredentialEntity e = tx.session().find(CredentialEntity.class, s.userId(), LockModeType.PESSIMISTIC_WRITE);
+        if (e == null || e.totpSecret == null) {
             return false;
         }
-        OptionalLong step = totp.verify(s.totpSecret(), code, clock.instant(), s.totpLastStep());
+        OptionalLong step = totp.verify(e.totpSecret, code, clock.instant(), e.totpLastStep);
         if (step.isEmpty()) {
             return false;
         }
-        int updated = tx.session().createMutationQuery(
-                        "update CredentialEntity c set c.totpLastStep = :step where c.userId = :id and c.totpLastStep < :step")
-                .setParameter("step", step.getAsLong()).setParameter("id", s.userId()).executeUpdate();
-        return updated == 1;
+        e.totpLastStep = step.getAsLong();
+        e.updatedAt = clock.instant();
+        return true;
     }
 
     /** Unlocks; returns whether it was locked or had failures. */

@@ -69,7 +69,11 @@ public final class Totp {
         return Math.floorDiv(instant.getEpochSecond(), periodSeconds);
     }
 
-    /** The code for {@code timeStep}, zero-padded to the configured number of digits. */
+    /**
+     * The code for {@code timeStep}, zero-padded to the configured number of digits.
+     *
+     * @throws IllegalArgumentException if {@code secret} is empty
+     */
     public String generate(byte[] secret, long timeStep) {
         return new String(code(secret, timeStep), StandardCharsets.US_ASCII);
     }
@@ -82,6 +86,7 @@ public final class Totp {
      * @param lastUsedStep the step returned by the last successful verify for this secret, or
      *                     {@code -1} if there was none; that step and older ones are never accepted again
      * @return the matched step, to be stored as the next {@code lastUsedStep}; empty if no match
+     * @throws IllegalArgumentException if {@code secret} is empty
      */
     public OptionalLong verify(byte[] secret, String code, Instant now, long lastUsedStep) {
         byte[] typed = wellFormed(code);

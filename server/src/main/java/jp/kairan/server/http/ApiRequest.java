@@ -109,9 +109,13 @@ final class ApiRequest {
         return Fields.id(pathParam(name), name);
     }
 
+    /**
+     * A path template value. Undertow's router appends these to the query parameters; a request that also sends
+     * the same name in its query string is ambiguous and treated as naming nothing.
+     */
     String pathParam(String name) {
-        Deque<String> v = exchange.getPathParameters().get(name);
-        return v == null ? null : v.peekFirst();
+        Deque<String> v = exchange.getQueryParameters().get(name);
+        return v == null || v.size() != 1 ? null : v.peekFirst();
     }
 
     /** A query parameter or null. */

@@ -51,8 +51,8 @@ public final class MailSender implements AutoCloseable {
     MailSender(MailConfig config, Clock clock, int threads, int queueCapacity) {
         this.config = config;
         this.clock = clock;
-        this.session = Session.getInstance(properties(config));
         this.from = config.enabled() ? sender(config) : null;
+        this.session = Session.getInstance(properties(config, from));
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
             Thread t = new Thread(r, "kairan-mail-" + n.incrementAndGet());
@@ -118,31 +118,27 @@ public final class MailSender implements AutoCloseable {
 
         @Override
         public void run() {
-            deliver(recipient, domain, subject, body, result);
-        }
-    }
-
-    private void deliver(InternetAddress recipient, String domain, String subject, String body, CompletableFuture<Void> result) {
-        long start = System.nanoTime();
-        try {
-            MimeMessage message = new MimeMessage(session);
-            message.setFrom(from);
-            message.setRecipient(Message.RecipientType.TO, recipient);
-            message.setSubject(subject, UTF_8);
-            message.setText(body, UTF_8);
-            message.setSentDate(Date.from(clock.instant()));
-            if (config.username().isPresent()) {
-                Transport.send(message, config.username().get(), config.password().orElse(""));
-            } else {
-                Transport.send(message);
+            long start = System.nanoTime();
+            try {
+                MimeMessage message = new MimeMessage(session);
+                message.setFrom(from);
+                message.setRecipient(Message.RecipientType.TO, recipient);
+                message.setSubject(subject, UTF_8);
+                message.setText(body, UTF_8);
+                message.setSentDate(Date.from(clock.instant()));
+                if (config.username().isPresent()) {
+                    Transport.send(message, config.username().get(), config.password().orElse(""));
+                } else {
+                    Transport.send(message);
+                }
+                log.info("Mail to domain {} sent in {} ms", domain, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                result.complete(null);
+            } catch (MessagingException | RuntimeException e) {
+                String reason = describe(e, recipient.getAddress(), domain);
+                log.warn("Mail to domain {} failed after {} ms via {}:{}: {}", domain,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), config.host(), config.port(), reason);
+                result.completeExceptionally(new MailSendException("Mail to domain " + domain + " failed: " + reason, e));
             }
-            log.info("Mail to domain {} sent in {} ms", domain, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-            result.complete(null);
-        } catch (MessagingException | RuntimeException e) {
-            String reason = describe(e, recipient.getAddress(), domain);
-            log.warn("Mail to domain {} failed after {} ms via {}:{}: {}", domain,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), config.host(), config.port(), reason);
-            result.completeExceptionally(new MailSendException("Mail to domain " + domain + " failed: " + reason, e));
         }
     }
 
@@ -172,7 +168,7 @@ public final class MailSender implements AutoCloseable {
         log.warn("Mail sender closed with {} mails unsent after waiting {}", unsent.size(), grace);
     }
 
-    private static Properties properties(MailConfig config) {
+    private static Properties properties(MailConfig config, InternetAddress from) {
         Properties p = new Properties();
         p.setProperty("mail.transport.protocol", "smtp");
         p.setProperty("mail.smtp.host", config.host());
@@ -182,7 +178,9 @@ public final class MailSender implements AutoCloseable {
         p.setProperty("mail.smtp.writetimeout", Long.toString(config.readTimeout().toMillis()));
         p.setProperty("mail.smtp.auth", Boolean.toString(config.username().isPresent()));
         // mail.from sets the envelope sender and the domain of the generated Message-ID.
-        p.setProperty("mail.from", config.fromAddress());
+        if (from != null) {
+            p.setProperty("mail.from", from.getAddress());
+        }
         switch (config.security()) {
             case STARTTLS -> {
                 p.setProperty("mail.smtp.starttls.enable", "true");

@@ -1,0 +1,230 @@
+package jp.kairan.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import jp.kairan.protocol.Json;
+import jp.kairan.server.KairanServer;
+import jp.kairan.server.auth.AccountService;
+import jp.kairan.server.auth.Base32;
+import jp.kairan.server.auth.Totp;
+import jp.kairan.server.config.ConfigLoader;
+import jp.kairan.server.config.ServerConfig;
+
+/**
+ * The real server on a free port, on a fresh MariaDB database and a temporary data directory, with a small
+ * HTTP client for tests. As Helidon's {@code @ServerTest} and OkHttp's {@code MockWebServer} do: real sockets,
+ * nothing mocked. Close it after the test class.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String OPERATOR_PASSWORD = "Kaiun-Sora-2026";
+
+    private final TestDatabase database;
+    private final Path dataDir;
+    private final KairanServer server;
+    private final MutableClock clock = new MutableClock();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = Json.mapper();
+    private final Totp totp = new Totp();
+
+    private TestServer(Map<String, String> extra) {
+        try {
+            this.database = MariaDb.shared().createDatabase();
+            this.dataDir = Files.createTempDirectory("kairan-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> cfg = new HashMap<>();
+        cfg.put("data-dir", dataDir.toString());
+        cfg.put("http.port", "0");
+        cfg.put("database.jdbc-url", database.jdbcUrl());
+        cfg.put("database.user", database.user());
+        cfg.put("database.password", database.password());
+        cfg.put("database.pool-size", "4");
+        cfg.put("auth.argon2-memory-kib", "7168");
+        cfg.put("auth.argon2-iterations", "5");
+        cfg.putAll(extra);
+        ServerConfig config = ConfigLoader.load(Map.of(), Optional.empty(), cfg);
+        this.server = KairanServer.start(config, clock);
+    }
+
+    /** Starts a server with the test defaults plus {@code config} overrides (config keys → values). */
+    public static TestServer start(Map<String, String> config) {
+        return new TestServer(config);
+    }
+
+    public static TestServer start() {
+        return new TestServer(Map.of());
+    }
+
+    public KairanServer server() {
+        return server;
+    }
+
+    public MutableClock clock() {
+        return clock;
+    }
+
+    public TestDatabase database() {
+        return database;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.httpPort();
+    }
+
+    /** The operator's one-time setup password from the data directory. */
+    public String setupPassword() {
+        try {
+            return Files.readString(dataDir.resolve(AccountService.SETUP_PASSWORD_FILE)).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** A response: status, headers and the body parsed as JSON (null when empty or not JSON). */
+    public record Response(int status, JsonNode body, HttpResponse<String> raw) {
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+
+        public String code() {
+            return body == null || body.get("code") == null ? null : body.get("code").asText();
+        }
+
+        public String text(String field) {
+            JsonNode n = body.get(field);
+            return n == null || n.isNull() ? null : n.asText();
+        }
+    }
+
+    /** Sends a request; {@code body} may be a JSON string, an object to serialize, or null. */
+    public Response call(String method, String path, Object body, String accessToken, Map<String, String> headers) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path));
+            String text = body == null ? null : body instanceof String s ? s : json.writeValueAsString(body);
+            if (text != null) {
+                b.header("Content-Type", "application/json");
+            }
+            if (accessToken != null) {
+                b.header("Authorization", "Bearer " + accessToken);
+            }
+            headers.forEach(b::header);
+            b.method(method, text == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            JsonNode parsed = null;
+            String ct = r.headers().firstValue("Content-Type").orElse("");
+            if (!r.body().isEmpty() && ct.startsWith("application/json")) {
+                parsed = json.readTree(r.body());
+            }
+            return new Response(r.statusCode(), parsed, r);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Response post(String path, Object body, String token) {
+        return call("POST", path, body, token, Map.of());
+    }
+
+    public Response get(String path, String token) {
+        return call("GET", path, null, token, Map.of());
+    }
+
+    public Response patch(String path, Object body, String token) {
+        return call("PATCH", path, body, token, Map.of());
+    }
+
+    /** A signed-in user as a test holds it. */
+    public record SignedIn(String userId, String accessToken, String refreshCookie, byte[] totpSecret, String password) {
+    }
+
+    /** The current TOTP code of a secret at the server's clock. */
+    public String totpCode(byte[] secret) {
+        return totp.generate(secret, totp.step(clock.instant()));
+    }
+
+    /** A code for the next time step (to sign in twice within one 30 s window without replay). */
+    public String nextTotpCode(byte[] secret) {
+        clock.advance(java.time.Duration.ofSeconds(30));
+        return totpCode(secret);
+    }
+
+    /**
+     * First sign-in with an initial password: password → (otp skipped: no factor yet) → password change →
+     * TOTP enrolment → done.
+     */
+    public SignedIn firstSignIn(String loginId, String initialPassword, String newPassword) {
+        Response step = post("/api/v1/auth/login", Map.of("loginId", loginId, "password", initialPassword), null);
+        expect(step, 200, "password_change");
+        String ticket = step.text("ticket");
+        step = post("/api/v1/auth/password", Map.of("ticket", ticket, "newPassword", newPassword), null);
+        expect(step, 200, "totp_enrol");
+        Response enrol = post("/api/v1/auth/totp/enrol", Map.of("ticket", ticket), null);
+        if (enrol.status() != 200) {
+            throw new AssertionError("enrol failed: " + enrol.raw().body());
+        }
+        byte[] secret = Base32.decode(enrol.text("secret"));
+        step = post("/api/v1/auth/totp/confirm", Map.of("ticket", ticket, "code", totpCode(secret)), null);
+        expect(step, 200, "done");
+        return signedIn(step, secret, newPassword);
+    }
+
+    /** Regular sign-in with password and TOTP (moves the clock one step so the code is fresh). */
+    public SignedIn signIn(String loginId, String password, byte[] secret) {
+        Response step = post("/api/v1/auth/login", Map.of("loginId", loginId, "password", password), null);
+        expect(step, 200, "otp");
+        step = post("/api/v1/auth/otp", Map.of("ticket", step.text("ticket"), "method", "totp", "code", nextTotpCode(secret)), null);
+        expect(step, 200, "done");
+        return signedIn(step, secret, password);
+    }
+
+    /** Signs the operator in for the first time (setup password → new password → TOTP). */
+    public SignedIn operator() {
+        return firstSignIn("operator", setupPassword(), OPERATOR_PASSWORD);
+    }
+
+    private static SignedIn signedIn(Response step, byte[] secret, String password) {
+        JsonNode session = step.body().get("session");
+        String cookie = step.raw().headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("kairan_refresh=")).findFirst()
+                .map(c -> c.substring("kairan_refresh=".length(), c.indexOf(';'))).orElse(null);
+        return new SignedIn(session.get("user").get("id").asText(), session.get("accessToken").asText(), cookie, secret, password);
+    }
+
+    private static void expect(Response r, int status, String next) {
+        if (r.status() != status || r.body() == null || !next.equals(r.text("next"))) {
+            throw new AssertionError("expected " + status + " next=" + next + " but got " + r.status() + " " + r.raw().body());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        database.close();
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temporary directory; nothing to keep
+        }
+    }
+}
