@@ -1,5 +1,5 @@
 import { isApiError } from './api/client';
-import { lang, t, type MessageKey } from './i18n/i18n';
+import { lang, t, tables, type MessageKey } from './i18n/i18n';
 
 /** An error found in the browser before anything is sent, e.g. two passwords that differ. */
 export class UiError extends Error {
@@ -17,11 +17,17 @@ export function errorText(error: unknown): string {
   if (error.body) {
     const body = error.body;
     let text = lang() === 'ja' ? body.messageJa : body.message;
-    if (body.field) text += ` (${body.field})`;
-    if (body.code === 'internal_error' && id) text += ` ${t('error.requestId', { id })}`;
+    if (body.field) text += t('error.field', { field: fieldLabel(body.field) });
+    if (body.code === 'internal_error' && id) text += t('error.requestId', { id });
     return text;
   }
   if (error.code === 'network_error') return t('error.network');
   const text = t('error.badResponse', { status: error.status });
-  return id ? `${text} ${t('error.requestId', { id })}` : text;
+  return id ? text + t('error.requestId', { id }) : text;
+}
+
+/** A field named by the server (e.g. with `invalid_field`), as its label on screen if there is one. */
+function fieldLabel(field: string): string {
+  const key = `field.${field}`;
+  return key in tables.ja ? t(key as MessageKey) : field;
 }

@@ -145,14 +145,19 @@ describe('errorText', () => {
 
   it('names the field and, for internal errors, the request ID', () => {
     expect(errorText(new ApiError(400, 'invalid_field', body('invalid_field', { field: 'email' }), 'req-9')))
-      .toBe('ja:invalid_field (email)');
+      .toBe('ja:invalid_field（メールアドレス）');
+    expect(errorText(new ApiError(400, 'invalid_field', body('invalid_field', { field: 'other' }), 'req-9')))
+      .toBe('ja:invalid_field（other）');
     expect(errorText(new ApiError(500, 'internal_error', body('internal_error'), 'req-9')))
-      .toBe('ja:internal_error （リクエストID: req-9）');
+      .toBe('ja:internal_error（リクエストID: req-9）');
+    setLang('en');
+    expect(errorText(new ApiError(400, 'invalid_field', body('invalid_field', { field: 'email' }), 'req-9')))
+      .toBe('en:invalid_field (e-mail)');
   });
 
   it('explains network failures and unreadable answers', () => {
     expect(errorText(new ApiError(0, 'network_error', null, null))).toContain('サーバーに接続できません');
-    expect(errorText(new ApiError(502, 'bad_response', null, 'px'))).toBe('サーバーから予期しない応答がありました（HTTP 502）。 （リクエストID: px）');
+    expect(errorText(new ApiError(502, 'bad_response', null, 'px'))).toBe('サーバーから予期しない応答がありました（HTTP 502）。（リクエストID: px）');
     expect(errorText(new Error('boom'))).toContain('予期しないエラー');
   });
 });

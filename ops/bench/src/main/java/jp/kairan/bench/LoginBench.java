@@ -118,25 +118,39 @@ public final class LoginBench implements Callable<Integer> {
             }
 
             String runId = Long.toString(System.currentTimeMillis() / 1000, 36);
-            Setup.Result setup;
+            Setup setup = new Setup(api, out, setupThreads);
+            Setup.Org org;
+            UserPool pool = new UserPool(List.of());
             try {
-                setup = new Setup(api, out, setupThreads).run(operator, userCount, runId);
+                org = setup.prepare(operator, runId);
             } catch (RuntimeException e) {
                 System.err.println("login-bench: setup failed: " + e.getMessage());
                 return 2;
             }
-            out.printf("setup: %d users ready in %.1f s%n", setup.users().size(), setup.took().toMillis() / 1000.0);
-            awaitFreshTotpStep(setup.users());
 
-            UserPool pool = new UserPool(setup.users());
             PhaseRunner runner = new PhaseRunner(api, pool, maxInFlight, timeoutSeconds);
             List<PhaseResult> results = new ArrayList<>();
             boolean rampStopped = false;
-            for (Phase phase : plan) {
+            for (int k = 0; k < plan.size(); k++) {
+                Phase phase = plan.get(k);
                 if (rampStopped && phase.kind() == Phase.Kind.RAMP) {
                     continue;
                 }
-                out.printf("running %s: %.1f logins/s for %d s ...%n", phase.name(), phase.rate(), phase.seconds());
+                // Users are added between phases as the plan needs them, so a ramp that stops early
+                // does not pay for the users of the rates it never ran.
+                int needed = users != null ? users : Phase.usersNeeded(plan.subList(0, k + 1), pause);
+                if (pool.size() < needed) {
+                    try {
+                        List<Account> added = org.addUsers(needed - pool.size());
+                        pool.addAll(added);
+                        awaitFreshTotpStep(added);
+                    } catch (RuntimeException e) {
+                        System.err.println("login-bench: setup failed: " + e.getMessage());
+                        return 2;
+                    }
+                }
+                out.printf("running %s: %s logins/s for %d s with %d users ...%n", phase.name(), fmt(phase.rate()),
+                        phase.seconds(), pool.size());
                 PhaseResult r = runner.run(phase);
                 results.add(r);
                 out.println("  " + Report.line(r));
@@ -150,7 +164,7 @@ public final class LoginBench implements Callable<Integer> {
             out.println();
             Report.print(out, results, sloP99Millis);
             if (jsonOut != null) {
-                writeJson(results, setup, userCount);
+                writeJson(results, pool.size());
             }
             long totalOk = results.stream().mapToLong(PhaseResult::ok).sum();
             return totalOk > 0 ? 0 : 3;
@@ -224,7 +238,7 @@ public final class LoginBench implements Callable<Integer> {
     private void printHeader(List<Phase> plan, int userCount) {
         Runtime rt = Runtime.getRuntime();
         out.printf("Kairan login bench — %s%n", Instant.now());
-        out.printf("server %s; bench on Java %s (%s), %d cores; %d bench users%n", baseUrl,
+        out.printf("server %s; bench on Java %s (%s), %d cores; up to %d bench users, added as the plan needs them%n", baseUrl,
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), rt.availableProcessors(), userCount);
         StringBuilder s = new StringBuilder("plan:");
         for (Phase p : plan) {
@@ -234,7 +248,7 @@ public final class LoginBench implements Callable<Integer> {
         out.printf("a login = POST /api/v1/auth/login + POST /api/v1/auth/otp (totp); latency from its scheduled start%n%n");
     }
 
-    private void writeJson(List<PhaseResult> results, Setup.Result setup, int userCount) throws IOException {
+    private void writeJson(List<PhaseResult> results, int userCount) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("bench", "login");
         doc.put("at", Instant.now().toString());
@@ -242,7 +256,6 @@ public final class LoginBench implements Callable<Integer> {
         doc.put("javaVersion", System.getProperty("java.version"));
         doc.put("cores", Runtime.getRuntime().availableProcessors());
         doc.put("users", userCount);
-        doc.put("setupSeconds", setup.took().toMillis() / 1000.0);
         doc.put("sloP99Millis", sloP99Millis);
         doc.put("maxSustainablePerSecond", Report.maxSustainable(results, sloP99Millis));
         List<Map<String, Object>> phases = new ArrayList<>();

@@ -11,7 +11,8 @@ import org.HdrHistogram.Histogram;
  * charged for the logins that queued behind the stall (no coordinated omission).
  */
 record PhaseResult(Phase phase, long scheduled, long sent, long ok, long okInWindow, Histogram latencyMicros,
-        Map<String, Long> errors, long maxSendLagMicros, double drainSeconds) {
+        Histogram passwordStepMicros, Histogram otpStepMicros, Map<String, Long> errors, long maxSendLagMicros,
+        double drainSeconds) {
 
     /** Successful logins completed within the phase's window, per second of the window. */
     double achievedPerSecond() {
@@ -23,8 +24,11 @@ record PhaseResult(Phase phase, long scheduled, long sent, long ok, long okInWin
     }
 
     double percentileMillis(double percentile) {
-        return latencyMicros.getTotalCount() == 0 ? Double.NaN
-                : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+        return percentileMillis(latencyMicros, percentile);
+    }
+
+    static double percentileMillis(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
     }
 
     double maxMillis() {
@@ -64,6 +68,10 @@ record PhaseResult(Phase phase, long scheduled, long sent, long ok, long okInWin
         m.put("p99Millis", percentileMillis(99));
         m.put("maxMillis", maxMillis());
         m.put("maxSendLagMillis", maxSendLagMicros / 1000.0);
+        m.put("passwordStepP50Millis", percentileMillis(passwordStepMicros, 50));
+        m.put("passwordStepP99Millis", percentileMillis(passwordStepMicros, 99));
+        m.put("otpStepP50Millis", percentileMillis(otpStepMicros, 50));
+        m.put("otpStepP99Millis", percentileMillis(otpStepMicros, 99));
         m.put("errors", new TreeMap<>(errors));
         m.put("sustainable", sustainable(sloP99Millis));
         return m;

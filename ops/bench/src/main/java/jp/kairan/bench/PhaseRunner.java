@@ -36,6 +36,8 @@ final class PhaseRunner {
 
     PhaseResult run(Phase phase) {
         SynchronizedHistogram latency = new SynchronizedHistogram(MAX_TRACKABLE_MICROS, 3);
+        SynchronizedHistogram passwordStep = new SynchronizedHistogram(MAX_TRACKABLE_MICROS, 3);
+        SynchronizedHistogram otpStep = new SynchronizedHistogram(MAX_TRACKABLE_MICROS, 3);
         Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         LongAdder ok = new LongAdder();
         LongAdder okInWindow = new LongAdder();
@@ -67,7 +69,7 @@ final class PhaseRunner {
             }
             sent++;
             inFlight.incrementAndGet();
-            pending.add(login(user).handle((v, failure) -> {
+            pending.add(login(user, passwordStep, otpStep).handle((v, failure) -> {
                 long end = System.nanoTime();
                 users.release(user);
                 inFlight.decrementAndGet();
@@ -100,14 +102,20 @@ final class PhaseRunner {
 
         Map<String, Long> errorCounts = new java.util.TreeMap<>();
         errors.forEach((code, n) -> errorCounts.put(code, n.sum()));
-        return new PhaseResult(phase, total, sent, ok.sum(), okInWindow.sum(), latency.copy(), errorCounts,
-                maxLag / 1000, drainSeconds);
+        return new PhaseResult(phase, total, sent, ok.sum(), okInWindow.sum(), latency.copy(),
+                passwordStep.copy(), otpStep.copy(), errorCounts, maxLag / 1000, drainSeconds);
     }
 
-    /** One sign-in of an enrolled user: password, then a fresh TOTP code. */
-    private CompletableFuture<Void> login(Account user) {
+    /**
+     * One sign-in of an enrolled user: password, then a fresh TOTP code. Also records each
+     * request's own response time (send to answer), to tell which step costs what.
+     */
+    private CompletableFuture<Void> login(Account user, SynchronizedHistogram passwordStep, SynchronizedHistogram otpStep) {
+        long passwordSent = System.nanoTime();
         return api.postAsync("/auth/login", Map.of("loginId", user.loginId, "password", user.password), null)
                 .thenCompose(step -> {
+                    long otpSent = System.nanoTime();
+                    record(passwordStep, otpSent - passwordSent);
                     expectNext(step, "otp", user);
                     long s = Account.currentStep();
                     if (s <= user.lastStep) {
@@ -115,7 +123,11 @@ final class PhaseRunner {
                     }
                     String code = user.codeFor(s);
                     return api.postAsync("/auth/otp",
-                            Map.of("ticket", step.path("ticket").asText(""), "method", "totp", "code", code), null);
+                            Map.of("ticket", step.path("ticket").asText(""), "method", "totp", "code", code), null)
+                            .thenApply(done -> {
+                                record(otpStep, System.nanoTime() - otpSent);
+                                return done;
+                            });
                 })
                 .thenAccept(step -> {
                     expectNext(step, "done", user);
@@ -123,6 +135,10 @@ final class PhaseRunner {
                         throw new ApiException(200, "missing_access_token", user.loginId, false);
                     }
                 });
+    }
+
+    private static void record(SynchronizedHistogram histogram, long nanos) {
+        histogram.recordValue(Math.min(nanos / 1000, MAX_TRACKABLE_MICROS));
     }
 
     private static void expectNext(JsonNode step, String expected, Account user) {

@@ -20,6 +20,17 @@ final class Report {
             out.println(line(r));
         }
         out.println();
+        out.println("response time of each request (send to answer, not from the schedule):");
+        out.println(String.format(Locale.ROOT, "%-12s %14s %14s %14s %14s", "phase",
+                "password p50", "password p99", "otp p50", "otp p99"));
+        for (PhaseResult r : results) {
+            out.println(String.format(Locale.ROOT, "%-12s %14.1f %14.1f %14.1f %14.1f", r.phase().name(),
+                    PhaseResult.percentileMillis(r.passwordStepMicros(), 50),
+                    PhaseResult.percentileMillis(r.passwordStepMicros(), 99),
+                    PhaseResult.percentileMillis(r.otpStepMicros(), 50),
+                    PhaseResult.percentileMillis(r.otpStepMicros(), 99)));
+        }
+        out.println();
         double best = maxSustainable(results, sloP99Millis);
         out.printf(Locale.ROOT, "max sustainable rate in the ramp: %s (errors < 1%%, achieved >= 90%% of offered, p99 <= %.0f ms)%n",
                 best > 0 ? LoginBench.fmt(best) + " logins/s" : "none of the ramp steps", sloP99Millis);

@@ -3,7 +3,6 @@ package jp.kairan.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -36,11 +35,72 @@ final class Setup {
         this.threads = threads;
     }
 
-    record Result(String orgId, Account owner, List<Account> users, Duration took) {
+    /** The organization the bench users belong to, and its owner's session. */
+    final class Org {
+        final String id;
+        final OwnerSession owner;
+        private final String userPassword = newPassword();
+        private final String runId;
+        private int created;
+
+        Org(String id, OwnerSession owner, String runId) {
+            this.id = id;
+            this.owner = owner;
+            this.runId = runId;
+        }
+
+        /**
+         * Creates {@code count} more bench users and completes each one's first sign-in (password
+         * change and TOTP enrolment), {@code threads} at a time.
+         */
+        List<Account> addUsers(int count) {
+            long t0 = System.nanoTime();
+            int first = created + 1;
+            created += count;
+            List<Account> users = new ArrayList<>(count);
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "bench-setup");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                AtomicInteger done = new AtomicInteger();
+                int every = Math.max(1, count / 5);
+                List<Future<Account>> futures = new ArrayList<>(count);
+                for (int i = first; i < first + count; i++) {
+                    String loginId = String.format("bench-%s-%05d", runId, i);
+                    String displayName = String.format("ベンチ 利用者%05d", i);
+                    futures.add(pool.submit(() -> {
+                        Account user = createUser(owner, id, loginId, displayName);
+                        retrying("first sign-in of " + loginId, () -> signIn.signIn(user, userPassword));
+                        int n = done.incrementAndGet();
+                        if (n % every == 0 && n < count) {
+                            log.printf("setup:   %d/%d (%.0f s)%n", n, count, (System.nanoTime() - t0) / 1e9);
+                        }
+                        return user;
+                    }));
+                }
+                for (Future<Account> f : futures) {
+                    users.add(f.get());
+                }
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
+                        : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted during setup", e);
+            } finally {
+                pool.shutdownNow();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            log.printf(java.util.Locale.ROOT, "setup: %d users created and signed in once in %.1f s (%.1f users/s)%n",
+                    count, seconds, count / seconds);
+            return users;
+        }
     }
 
-    Result run(Account operator, int userCount, String runId) {
-        long t0 = System.nanoTime();
+    /** Signs the operator in (first sign-in included) and creates an organization with its owner. */
+    Org prepare(Account operator, String runId) {
         String operatorToken = retrying("operator sign-in", () -> signIn.signIn(operator, newPassword()));
         log.printf("setup: operator %s signed in (to sign in again: --operator-password '%s' --operator-totp-secret %s)%n",
                 operator.loginId, operator.password, Base32Secret.encode(operator.totpSecret));
@@ -58,49 +118,10 @@ final class Setup {
         if (!allowed.isMissingNode() && !SignIn.contains(allowed, "totp")) {
             throw new ApiException(201, "totp_not_allowed", "new org allows only " + allowed, false);
         }
-        Account owner = new Account(ownerLoginId, ownerPassword);
-        OwnerSession ownerSession = new OwnerSession(owner);
+        OwnerSession ownerSession = new OwnerSession(new Account(ownerLoginId, ownerPassword));
         ownerSession.token();
         log.printf("setup: organization %s with owner %s%n", orgId, ownerLoginId);
-
-        String userPassword = newPassword();
-        List<Account> users = new ArrayList<>(userCount);
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "bench-setup");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            AtomicInteger done = new AtomicInteger();
-            int every = Math.max(1, userCount / 10);
-            List<Future<Account>> futures = new ArrayList<>(userCount);
-            for (int i = 1; i <= userCount; i++) {
-                String loginId = String.format("bench-%s-%05d", runId, i);
-                String displayName = String.format("ベンチ 利用者%05d", i);
-                futures.add(pool.submit(() -> {
-                    Account user = createUser(ownerSession, orgId, loginId, displayName);
-                    retrying("first sign-in of " + loginId, () -> signIn.signIn(user, userPassword));
-                    int n = done.incrementAndGet();
-                    if (n % every == 0 || n == userCount) {
-                        log.printf("setup: %d/%d users signed in once (%.0f s)%n", n, userCount,
-                                (System.nanoTime() - t0) / 1e9);
-                    }
-                    return user;
-                }));
-            }
-            for (Future<Account> f : futures) {
-                users.add(f.get());
-            }
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
-                    : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted during setup", e);
-        } finally {
-            pool.shutdownNow();
-        }
-        return new Result(orgId, owner, users, Duration.ofNanos(System.nanoTime() - t0));
+        return new Org(orgId, ownerSession, runId);
     }
 
     private Account createUser(OwnerSession owner, String orgId, String loginId, String displayName) {

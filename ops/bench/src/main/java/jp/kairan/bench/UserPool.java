@@ -17,6 +17,10 @@ final class UserPool {
         this.queue = new ArrayDeque<>(users);
     }
 
+    synchronized void addAll(Collection<Account> more) {
+        queue.addAll(more);
+    }
+
     /** A free user, marked in flight; {@code null} if none can sign in during {@code currentStep}. */
     synchronized Account take(long currentStep) {
         for (int i = 0, n = queue.size(); i < n; i++) {

@@ -70,7 +70,8 @@ public final class HttpServer {
         HttpHandler root = new SecurityHeaders(paths, config.secureTransport());
 
         Undertow.Builder b = Undertow.builder()
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) config.maxBodyBytes() + 1024)
+                // ApiRequest enforces max-body-bytes with a clean 413; this is only the hard stop for runaway uploads.
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Math.max(4L * config.maxBodyBytes(), 1L << 20))
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
