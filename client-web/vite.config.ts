@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-const server = 'http://localhost:8080';
+// Keep the browser's Host header: the server answers cookie requests (refresh, logout) only when
+// Origin and Host agree, and Vite's string shorthand would rewrite Host to the target.
+const api = { target: 'http://localhost:8080', changeOrigin: false };
 
 export default defineConfig({
   // Preact's automatic JSX runtime, without a framework plugin.
@@ -13,7 +15,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
   },
   server: {
-    proxy: { '/api': server, '/health': server, '/.well-known': server },
+    proxy: { '/api': api, '/health': api, '/.well-known': api },
   },
   test: {
     include: ['src/**/*.test.ts'],

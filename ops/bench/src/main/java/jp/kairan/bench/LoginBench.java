@@ -52,7 +52,7 @@ public final class LoginBench implements Callable<Integer> {
     Integer users;
 
     @Option(names = "--rates", split = ",", paramLabel = "PER_SECOND",
-            description = "Ramp: offered logins per second, one step each (default 10,20,30,40,50,60; smoke 5,10).")
+            description = "Ramp: offered logins per second, one step each (default 5,10,15,20,30,40,50,60; smoke 5,10).")
     List<Double> rates;
 
     @Option(names = "--duration-seconds", description = "Length of each ramp step (default 10; smoke 3).")
@@ -193,7 +193,7 @@ public final class LoginBench implements Callable<Integer> {
     }
 
     private List<Phase> plan() {
-        List<Double> ramp = rates != null ? rates : smoke ? List.of(5.0, 10.0) : List.of(10.0, 20.0, 30.0, 40.0, 50.0, 60.0);
+        List<Double> ramp = rates != null ? rates : smoke ? List.of(5.0, 10.0) : List.of(5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0);
         int step = orDefault(durationSeconds, 10, 3);
         double fixed = fixedRate != null ? fixedRate : smoke ? 10 : 30;
         int fixedLength = orDefault(fixedSeconds, 60, 3);
