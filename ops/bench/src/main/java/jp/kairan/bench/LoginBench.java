@@ -137,8 +137,9 @@ public final class LoginBench implements Callable<Integer> {
                     continue;
                 }
                 // Users are added between phases as the plan needs them, so a ramp that stops early
-                // does not pay for the users of the rates it never ran.
-                int needed = users != null ? users : Phase.usersNeeded(plan.subList(0, k + 1), pause);
+                // does not pay for the users of the rates it never ran. A smoke run is small: all at once.
+                int needed = users != null ? users
+                        : Phase.usersNeeded(smoke ? plan : plan.subList(0, k + 1), pause);
                 if (pool.size() < needed) {
                     try {
                         List<Account> added = org.addUsers(needed - pool.size());

@@ -23,7 +23,7 @@ class PasswordHasherTest {
     private static final String LIBARGON2_TWO_LANES =
             "$argon2id$v=19$m=12288,t=3,p=2$S2FpcmFuRml4dHVyZVNsdA$vmmpgwNuOdBL9SzJGTjZjHOi/VqYhh599BjyWGayZ+E";
 
-    private final PasswordHasher hasher = new PasswordHasher(Argon2Params.DEFAULT, new SecureRandom());
+    private static final PasswordHasher hasher = new PasswordHasher(Argon2Params.DEFAULT, new SecureRandom());
 
     @Test
     void hash_roundTrips() {
