@@ -1,0 +1,55 @@
+package jp.kairan.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dependencies point inward (server/README.md): features never import the transports, and nothing but the
+ * HTTP face imports Undertow.
+ */
+class ArchitectureTest {
+    private static final Path SOURCES = Path.of("src", "main", "java", "jp", "kairan", "server");
+
+    @Test
+    void featuresDoNotImportTransports() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String pkg = SOURCES.relativize(f.getParent()).toString();
+                if (pkg.equals("http")) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(f)) {
+                    if (line.startsWith("import io.undertow") || line.startsWith("import io.netty")) {
+                        offenders.add(SOURCES.relativize(f) + ": " + line);
+                    }
+                }
+            }
+        }
+        assertThat(offenders).isEmpty();
+    }
+
+    @Test
+    void onlyTheStoreOpensSessionsAndTransactions() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                if (SOURCES.relativize(f).startsWith("store")) {
+                    continue;
+                }
+                String text = Files.readString(f);
+                if (text.contains("openSession(") || text.contains("beginTransaction(") || text.contains("import org.hibernate.SessionFactory")) {
+                    offenders.add(SOURCES.relativize(f).toString());
+                }
+            }
+        }
+        assertThat(offenders).isEmpty();
+    }
+}
