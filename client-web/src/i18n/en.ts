@@ -6,6 +6,7 @@ export const en: Record<keyof typeof ja, string> = {
 
   'common.loading': 'Loading…',
   'common.save': 'Save',
+  'common.next': 'Next',
   'common.cancel': 'Cancel',
   'common.edit': 'Edit',
   'common.delete': 'Delete',
@@ -99,6 +100,7 @@ export const en: Record<keyof typeof ja, string> = {
   'account.totpNotEnrolled': 'No authenticator app is set up.',
   'account.totpEnrol': 'Set up authenticator app',
   'account.totpReenrol': 'Set up authenticator app again',
+  'account.totpNeedsPassword': 'Enter your current password to set up an authenticator app.',
   'account.totpDone': 'The authenticator app was set up.',
 
   'org.title': 'Organizations',

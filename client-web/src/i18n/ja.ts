@@ -4,6 +4,7 @@ export const ja = {
 
   'common.loading': '読み込み中…',
   'common.save': '保存',
+  'common.next': '次へ',
   'common.cancel': 'キャンセル',
   'common.edit': '編集',
   'common.delete': '削除',
@@ -97,6 +98,7 @@ export const ja = {
   'account.totpNotEnrolled': '認証アプリは未登録です。',
   'account.totpEnrol': '認証アプリを登録',
   'account.totpReenrol': '認証アプリを登録し直す',
+  'account.totpNeedsPassword': '認証アプリを登録するには、現在のパスワードを入力してください。',
   'account.totpDone': '認証アプリを登録しました。',
 
   'org.title': '組織',

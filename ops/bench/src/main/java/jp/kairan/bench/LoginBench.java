@@ -131,20 +131,21 @@ public final class LoginBench implements Callable<Integer> {
             PhaseRunner runner = new PhaseRunner(api, pool, maxInFlight, timeoutSeconds);
             List<PhaseResult> results = new ArrayList<>();
             boolean rampStopped = false;
-            for (int k = 0; k < plan.size(); k++) {
-                Phase phase = plan.get(k);
+            List<Phase> ran = new ArrayList<>();
+            for (Phase phase : plan) {
                 if (rampStopped && phase.kind() == Phase.Kind.RAMP) {
                     continue;
                 }
-                // Users are added between phases as the plan needs them, so a ramp that stops early
-                // does not pay for the users of the rates it never ran. A smoke run is small: all at once.
-                int needed = users != null ? users
-                        : Phase.usersNeeded(smoke ? plan : plan.subList(0, k + 1), pause);
+                ran.add(phase);
+                // Users are added between phases as the phases run so far need them, so a ramp that
+                // stops early does not pay for the users of the rates it never ran. A smoke run is
+                // small: all at once.
+                int needed = users != null ? users : Phase.usersNeeded(smoke ? plan : ran, pause);
                 if (pool.size() < needed) {
                     try {
                         List<Account> added = org.addUsers(needed - pool.size());
                         pool.addAll(added);
-                        awaitFreshTotpStep(added);
+                        awaitUsableUsers(pool, phase);
                     } catch (RuntimeException e) {
                         System.err.println("login-bench: setup failed: " + e.getMessage());
                         return 2;
@@ -175,17 +176,20 @@ public final class LoginBench implements Callable<Integer> {
     }
 
     /**
-     * Enrolment used each user's code for the step it happened in, and the server accepts a step
-     * once per user: wait until every user has a fresh step (at most 30 s).
+     * New users enrolled with the current TOTP step, and the server accepts a step once per user,
+     * so they can sign in only from the next step on. Waits for it (at most 30 s) unless the users
+     * already usable cover the phase until then.
      */
-    private void awaitFreshTotpStep(List<Account> accounts) {
-        long lastUsed = accounts.stream().mapToLong(a -> a.lastStep).max().orElse(-1);
-        long waitMillis = (lastUsed + 1) * 30_000L - System.currentTimeMillis() + 100;
-        if (waitMillis > 0) {
-            out.printf("setup: waiting %.1f s for the next 30-s TOTP step (enrolment codes must not be replayed)%n",
-                    waitMillis / 1000.0);
+    private void awaitUsableUsers(UserPool pool, Phase phase) {
+        long now = System.currentTimeMillis();
+        long step = Account.currentStep();
+        double untilNextStep = ((step + 1) * 30_000L - now) / 1000.0;
+        double neededBefore = phase.rate() * Math.min(phase.seconds(), untilNextStep + 1) * 1.2;
+        if (pool.usable(step) < neededBefore) {
+            out.printf(Locale.ROOT, "setup: waiting %.1f s for the next 30-s TOTP step (the new users enrolled with this one)%n",
+                    untilNextStep);
             try {
-                Thread.sleep(waitMillis);
+                Thread.sleep((long) (untilNextStep * 1000) + 100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -34,6 +34,17 @@ final class UserPool {
         return null;
     }
 
+    /** Users that could sign in during {@code currentStep} (not in flight, step not used yet). */
+    synchronized int usable(long currentStep) {
+        int n = 0;
+        for (Account a : queue) {
+            if (!a.inFlight && a.lastStep < currentStep) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Marks a user free again after its login finished, successfully or not. */
     void release(Account a) {
         a.inFlight = false;

@@ -227,11 +227,7 @@ public final class AccountService {
 
     /** Changes one's own password, given the current one. Other sessions stay signed in. */
     public void changeOwnPassword(Principal actor, String current, String next, Origin origin) {
-        String oldHash = db.call(tx -> credentials.snapshot(tx, actor.userId()).passwordHash());
-        if (current == null || current.length() > PasswordPolicy.MAX_CHARS
-                || !credentials.hasher().verify(current.toCharArray(), oldHash)) {
-            throw new KairanException(ErrorCode.INVALID_CREDENTIALS, "current password wrong", "currentPassword");
-        }
+        verifyCurrentPassword(actor, current);
         policy.check(actor.loginId(), next);
         if (next.equals(current)) {
             throw new KairanException(ErrorCode.PASSWORD_POLICY, "new password equals the old one", "newPassword");
@@ -245,8 +241,12 @@ public final class AccountService {
         });
     }
 
-    /** Starts (re-)enrolling an authenticator for the signed-in user; the old one works until confirmed. */
-    public TotpEnrolment beginTotp(Principal actor) {
+    /**
+     * Starts (re-)enrolling an authenticator for the signed-in user, after checking the current password (a stolen
+     * access token alone must not replace the second factor). The old authenticator works until confirmed.
+     */
+    public TotpEnrolment beginTotp(Principal actor, String currentPassword) {
+        verifyCurrentPassword(actor, currentPassword);
         byte[] secret = Totp.newSecret(secrets.random());
         pendingTotp.put(actor.userId(), secret);
         return login.enrolment(actor.loginId(), secret);
@@ -269,6 +269,14 @@ public final class AccountService {
             return null;
         });
         pendingTotp.invalidate(actor.userId());
+    }
+
+    private void verifyCurrentPassword(Principal actor, String current) {
+        String hash = db.call(tx -> credentials.snapshot(tx, actor.userId()).passwordHash());
+        if (current == null || current.isEmpty() || current.length() > PasswordPolicy.MAX_CHARS
+                || !credentials.hasher().verify(current.toCharArray(), hash)) {
+            throw new KairanException(ErrorCode.INVALID_CREDENTIALS, "current password wrong", "currentPassword");
+        }
     }
 
     private User view(Tx tx, Principal actor, UserProfile u) {

@@ -12,6 +12,7 @@ import jp.kairan.protocol.api.PasswordChangeRequest;
 import jp.kairan.protocol.api.TicketPasswordRequest;
 import jp.kairan.protocol.api.TicketRequest;
 import jp.kairan.protocol.api.TotpConfirmRequest;
+import jp.kairan.protocol.api.TotpEnrolRequest;
 import jp.kairan.server.KairanException;
 import jp.kairan.server.auth.AuthServices;
 import jp.kairan.server.auth.LoginService;
@@ -82,8 +83,8 @@ final class AuthEndpoints {
             return null;
         });
         r.post("/api/v1/me/totp/enrol", req -> {
-            req.rawBody();
-            return auth.accounts().beginTotp(req.principal());
+            TotpEnrolRequest body = req.body(TotpEnrolRequest.class);
+            return auth.accounts().beginTotp(req.principal(), body.currentPassword());
         });
         r.post("/api/v1/me/totp/confirm", req -> {
             auth.accounts().confirmTotp(req.principal(), req.body(TotpConfirmRequest.class).code(), req.origin());

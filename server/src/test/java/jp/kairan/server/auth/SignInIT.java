@@ -204,6 +204,23 @@ class SignInIT {
     }
 
     @Test
+    void replacingTheAuthenticator_needsTheCurrentPassword_andTheOldOneWorksUntilConfirmed() {
+        SignedIn s = server.firstSignIn("staff.reenrol", newStaff("staff.reenrol"), "Nezumi-Kura-72");
+        Response noPassword = server.post("/api/v1/me/totp/enrol", Map.of("currentPassword", "wrong-password"), s.accessToken());
+        assertThat(noPassword.code()).isEqualTo("invalid_credentials");
+        assertThat(noPassword.text("field")).isEqualTo("currentPassword");
+        assertThat(server.post("/api/v1/me/totp/enrol", null, s.accessToken()).code()).isEqualTo("invalid_json");
+
+        Response enrol = server.post("/api/v1/me/totp/enrol", Map.of("currentPassword", "Nezumi-Kura-72"), s.accessToken());
+        byte[] fresh = Base32.decode(enrol.text("secret"));
+        SignedIn withOld = server.signIn("staff.reenrol", "Nezumi-Kura-72", s.totpSecret());
+        assertThat(server.post("/api/v1/me/totp/confirm", Map.of("code", "000000"), withOld.accessToken()).code()).isEqualTo("otp_invalid");
+        assertThat(server.post("/api/v1/me/totp/confirm", Map.of("code", server.totpCode(fresh)), withOld.accessToken()).status())
+                .isEqualTo(204);
+        assertThat(server.signIn("staff.reenrol", "Nezumi-Kura-72", fresh).accessToken()).isNotBlank();
+    }
+
+    @Test
     void jwksPublishesTheSigningKey() {
         Response r = server.get("/.well-known/jwks.json", null);
         assertThat(r.status()).isEqualTo(200);

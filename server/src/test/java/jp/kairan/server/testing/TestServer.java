@@ -54,6 +54,7 @@ public final class TestServer implements AutoCloseable {
         cfg.put("database.pool-size", "4");
         cfg.put("auth.argon2-memory-kib", "7168");
         cfg.put("auth.argon2-iterations", "5");
+        cfg.put("auth.ip-attempts-per-minute", "100000");
         cfg.putAll(extra);
         ServerConfig config = ConfigLoader.load(Map.of(), Optional.empty(), cfg);
         this.server = KairanServer.start(config, clock);
