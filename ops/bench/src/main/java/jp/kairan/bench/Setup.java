@@ -1,6 +1,7 @@
 package jp.kairan.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -125,24 +126,33 @@ final class Setup {
     }
 
     private Account createUser(OwnerSession owner, String orgId, String loginId, String displayName) {
-        Map<String, Object> body = Map.of("loginId", loginId, "displayName", displayName);
+        // A retried create whose first attempt did reach the server answers 409 conflict: the
+        // initial password is lost with the first answer, so take the next login ID instead.
+        AtomicInteger attempt = new AtomicInteger();
         JsonNode created = retrying("create user " + loginId, () -> {
+            String id = attempt.getAndIncrement() == 0 ? loginId : loginId + "-r" + attempt.get();
+            Map<String, Object> body = Map.of("loginId", id, "displayName", displayName);
             String token = owner.token();
+            JsonNode answer;
             try {
-                return api.post("/orgs/" + orgId + "/users", body, token);
+                answer = api.post("/orgs/" + orgId + "/users", body, token);
             } catch (ApiException e) {
-                if (e.code().equals("token_expired") || e.code().equals("unauthenticated")) {
-                    owner.renew(token);
-                    return api.post("/orgs/" + orgId + "/users", body, owner.token());
+                if (!e.code().equals("token_expired") && !e.code().equals("unauthenticated")) {
+                    throw e;
                 }
-                throw e;
+                owner.renew(token);
+                answer = api.post("/orgs/" + orgId + "/users", body, owner.token());
             }
+            if (!answer.isObject()) {
+                throw new ApiException(201, "unexpected_response", "POST users answered " + answer, false);
+            }
+            return ((ObjectNode) answer).put("benchLoginId", id);
         });
         String initial = created.path("initialPassword").asText("");
         if (initial.isEmpty()) {
             throw new ApiException(201, "unexpected_response", "POST users answered " + created, false);
         }
-        return new Account(loginId, initial);
+        return new Account(created.path("benchLoginId").asText(), initial);
     }
 
     /** The owner's access token, signed in again when it expires (tokens live 5 minutes). */

@@ -43,7 +43,11 @@ public final class MailSender implements AutoCloseable {
     private final InternetAddress from;
     private final ThreadPoolExecutor executor;
 
-    /** A sender for {@code config}, which may be {@link MailConfig#disabled()}; {@code clock} dates the mail. */
+    /**
+     * A sender for {@code config}, which may be {@link MailConfig#disabled()}; {@code clock} dates the mail.
+     *
+     * @throws IllegalArgumentException if the from address or name cannot be put in a mail header
+     */
     public MailSender(MailConfig config, Clock clock) {
         this(config, clock, THREADS, QUEUE_CAPACITY);
     }
