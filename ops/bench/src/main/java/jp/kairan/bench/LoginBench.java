@@ -235,7 +235,7 @@ public final class LoginBench implements Callable<Integer> {
         }
         Account operator = new Account(loginId == null ? "operator" : loginId, password);
         if (operatorTotpSecret != null) {
-            operator.totpSecret = Base32Secret.decode(operatorTotpSecret);
+            operator.totpSecret = jp.kairan.server.auth.Base32.decode(operatorTotpSecret);
         }
         return operator;
     }

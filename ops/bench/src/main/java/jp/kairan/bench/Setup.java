@@ -104,7 +104,7 @@ final class Setup {
     Org prepare(Account operator, String runId) {
         String operatorToken = retrying("operator sign-in", () -> signIn.signIn(operator, newPassword()));
         log.printf("setup: operator %s signed in (to sign in again: --operator-password '%s' --operator-totp-secret %s)%n",
-                operator.loginId, operator.password, Base32Secret.encode(operator.totpSecret));
+                operator.loginId, operator.password, jp.kairan.server.auth.Base32.encode(operator.totpSecret));
 
         String ownerLoginId = "bench-" + runId + "-owner";
         JsonNode created = retrying("create organization", () -> api.post("/orgs", Map.of(

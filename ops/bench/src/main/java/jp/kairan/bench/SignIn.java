@@ -59,7 +59,7 @@ final class SignIn {
                     if (secret.isEmpty()) {
                         throw new ApiException(200, "missing_totp_secret", "TotpEnrolment without secret", false);
                     }
-                    account.totpSecret = Base32Secret.decode(secret);
+                    account.totpSecret = jp.kairan.server.auth.Base32.decode(secret);
                     step = api.post("/auth/totp/confirm",
                             Map.of("ticket", ticket, "code", account.nextCodeWaiting()), null);
                     break;

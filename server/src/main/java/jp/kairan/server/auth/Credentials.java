@@ -18,12 +18,12 @@ import jp.kairan.server.store.Tx;
  */
 public final class Credentials {
     private final Clock clock;
-    private final PasswordHasher hasher;
+    private final HashingGate hasher;
     private final Totp totp = new Totp();
 
     Credentials(Clock clock, PasswordHasher hasher) {
         this.clock = clock;
-        this.hasher = hasher;
+        this.hasher = new HashingGate(hasher, Runtime.getRuntime().availableProcessors());
     }
 
     /** What sign-in and the admin screens need to know about a user's credentials. */
@@ -150,7 +150,8 @@ public final class Credentials {
         return out;
     }
 
-    PasswordHasher hasher() {
+    /** The password hasher, bounded to one hash per core. */
+    HashingGate hasher() {
         return hasher;
     }
 

@@ -82,7 +82,8 @@ final class ApiRouter {
     }
 
     private void run(HttpServerExchange exchange, ApiHandler h, Timer timer) {
-        long start = System.nanoTime();
+        // From when the request was parsed (RECORD_REQUEST_START_TIME), so time queued for a worker counts too.
+        long start = exchange.getRequestStartTime() > 0 ? exchange.getRequestStartTime() : System.nanoTime();
         String requestId = requestId(exchange);
         MDC.put("requestId", requestId);
         ApiRequest req = new ApiRequest(exchange, json, sessions, maxBodyBytes, new Origin(clientAddress(exchange), requestId));
@@ -118,8 +119,10 @@ final class ApiRouter {
                 timer.record(nanos, TimeUnit.NANOSECONDS);
             }
             Principal p = req.principalIfKnown();
+            // A client that hung up gets no answer; say so rather than count a status nobody received.
+            String status = exchange.getConnection().isOpen() ? Integer.toString(exchange.getStatusCode()) : "aborted";
             accessLog.info("{} {} status={} ms={} user={} ip={}", exchange.getRequestMethod(), exchange.getRequestPath(),
-                    exchange.getStatusCode(), nanos / 1_000_000, p == null ? "-" : p.userId(), req.origin().ip());
+                    status, nanos / 1_000_000, p == null ? "-" : p.userId(), req.origin().ip());
             MDC.remove("requestId");
         }
     }

@@ -74,6 +74,7 @@ public final class HttpServer {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Math.max(4L * config.maxBodyBytes(), 1L << 20))
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+                .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
                 .setHandler(root);
