@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Operator tasks on the command line, run against the same database and services as the server (the server may
- * be running: MariaDB and the embedded H2 in auto-server mode allow it). Each task is audited as coming from the
- * command line.
+ * Operator tasks on the command line, run against the same database and services as the server (on MariaDB the
+ * server may be running; the embedded H2 database must be released by stopping the server first). Each task is
+ * audited as coming from the command line.
  */
 @Command(name = "admin", description = "Operator tasks.", mixinStandardHelpOptions = true,
         subcommands = {AdminCommand.CreateOrg.class, AdminCommand.ResetPassword.class, AdminCommand.Unlock.class})

@@ -85,7 +85,7 @@ public final class ConfigLoader {
                 optional(ConfigKeys.HTTP_TLS_PASSWORD).orElse(""),
                 bool(ConfigKeys.HTTP_BEHIND_TLS_PROXY), bool(ConfigKeys.HTTP_TRUST_FORWARDED));
         String jdbcUrl = optional(ConfigKeys.DB_URL)
-                .orElse("jdbc:h2:file:" + dataDir.resolve("db").resolve("kairan") + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE");
+                .orElse("jdbc:h2:file:" + dataDir.resolve("db").resolve("kairan") + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE");
         if (!jdbcUrl.startsWith("jdbc:mariadb:") && !jdbcUrl.startsWith("jdbc:mysql:") && !jdbcUrl.startsWith("jdbc:h2:")) {
             problems.add("database.jdbc-url must be a jdbc:mariadb: or jdbc:h2: URL, got \"" + DatabaseConfig.maskUrl(jdbcUrl) + "\"");
         }
