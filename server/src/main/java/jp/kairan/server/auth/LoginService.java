@@ -169,8 +169,9 @@ public final class LoginService {
     }
 
     /** Step: a one-time password by TOTP or from the mail. */
-    public Result otp(String ticket, String method, String code, Origin origin) {
+    public Result otp(String ticket, String method, String typedCode, Origin origin) {
         throttle.attempt(origin.ip());
+        String code = normalizeCode(typedCode);
         Factor factor = Factor.parse(method).orElseThrow(() -> KairanException.invalidField("method", "totp or email"));
         return withTicket(ticket, LoginStep.OTP, (ctx) -> {
             Set<Factor> usable = usable(ctx.tx(), ctx.user(), ctx.cred());
@@ -282,8 +283,9 @@ public final class LoginService {
     }
 
     /** Step: confirm TOTP enrolment with a first code. */
-    public Result confirmTotp(String ticket, String code, Origin origin) {
+    public Result confirmTotp(String ticket, String typedCode, Origin origin) {
         throttle.attempt(origin.ip());
+        String code = normalizeCode(typedCode);
         return withTicket(ticket, LoginStep.TOTP_ENROL, ctx -> {
             LoginTicketEntity t = ctx.ticket();
             if (t.pendingTotp == null) {
@@ -428,6 +430,17 @@ public final class LoginService {
         if (metrics != null) {
             metrics.counter("kairan.logins", "outcome", outcome).increment();
         }
+    }
+
+    /**
+     * A one-time password as typed, made comparable: NFKC (full-width digits typed with a Japanese IME become
+     * ASCII) without spaces or hyphens ("123 456"). Null stays null.
+     */
+    static String normalizeCode(String typed) {
+        if (typed == null || typed.length() > 32) {
+            return typed;
+        }
+        return java.text.Normalizer.normalize(typed, java.text.Normalizer.Form.NFKC).replaceAll("[\\s-]", "");
     }
 
     /** {@code yamada@city.example.jp} → {@code y****@city.example.jp}. */
