@@ -194,16 +194,12 @@ public final class LoginService {
         audit.record(ctx.tx(), event(ctx.user(), ctx.user().loginId(), AuditAction.OTP_FAILED, Map.of("method", factor.wireName())), origin);
         if (locked) {
             audit.record(ctx.tx(), event(ctx.user(), ctx.user().loginId(), AuditAction.ACCOUNT_LOCKED, Map.of()), origin);
-            tx(ctx).remove(ctx.ticket());
+            ctx.tx().session().remove(ctx.ticket());
         } else if (ctx.ticket().attempts >= MAX_TICKET_ATTEMPTS) {
-            tx(ctx).remove(ctx.ticket());
+            ctx.tx().session().remove(ctx.ticket());
         }
         count("otp_failure");
         return new Result(null, null);
-    }
-
-    private static org.hibernate.Session tx(TicketContext ctx) {
-        return ctx.tx().session();
     }
 
     private boolean emailCodeMatches(LoginTicketEntity t, String code) {

@@ -3,9 +3,11 @@ package jp.kairan.server.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import jp.kairan.protocol.ErrorCode;
+import jp.kairan.protocol.api.LoginStep;
 import jp.kairan.protocol.api.Session;
 import jp.kairan.server.KairanException;
 import jp.kairan.server.audit.AuditAction;
@@ -82,9 +84,8 @@ public final class Sessions {
                 }
                 Session s = new Session(tokens.issue(user.id(), rotated.next().familyId(), null), "Bearer",
                         config.accessTokenTtl().toSeconds(), MeViews.me(tx, orgs, credentials, user));
-                return new Outcome(new LoginService.Result(
-                        new jp.kairan.protocol.api.LoginStep(null, jp.kairan.protocol.api.LoginStep.DONE, java.util.List.of(),
-                                null, null, s), rotated.next()), false);
+                return new Outcome(new LoginService.Result(new LoginStep(null, LoginStep.DONE, List.of(), null, null, s),
+                        rotated.next()), false);
             }
             if (r instanceof RefreshTokens.Reused reused) {
                 UserProfile user = orgs.users().findById(tx, reused.userId()).orElse(null);
