@@ -148,16 +148,16 @@ public final class AccountService {
 
     /** Changes a user; suspending one also ends their sessions. */
     public User updateUser(Principal actor, long orgId, long userId, UpdateUserRequest req, Origin origin) {
-        User out = db.call(tx -> {
+        record Updated(User user, List<Long> endedSessions) {
+        }
+        Updated out = db.call(tx -> {
             UserProfile u = orgs.users().update(tx, actor, orgId, userId, req, origin);
-            if (u.status() != jp.kairan.server.org.UserStatus.ACTIVE) {
-                refreshTokens.revokeUser(tx, userId);
-            }
-            return view(tx, actor, u);
+            List<Long> ended = u.status() != jp.kairan.server.org.UserStatus.ACTIVE ? refreshTokens.revokeUser(tx, userId) : List.of();
+            return new Updated(view(tx, actor, u), ended);
         });
         sessions.invalidateUser(userId);
-        sessions.invalidateSessions();
-        return out;
+        sessions.forgetSessions(out.endedSessions());
+        return out.user();
     }
 
     /** Issues a new initial password (owner or admin), optionally removing the authenticator; ends all sessions. */
@@ -165,12 +165,8 @@ public final class AccountService {
         Users.requireAdmin(actor, orgId);
         String password = secrets.initialPassword();
         String hash = credentials.hasher().hash(password.toCharArray());
-        db.call(tx -> {
-            UserProfile u = orgs.users().get(tx, actor, orgId, userId);
-            reset(tx, actor, u, hash, resetTotp, origin);
-            return null;
-        });
-        sessions.invalidateSessions();
+        List<Long> ended = db.call(tx -> reset(tx, actor, orgs.users().get(tx, actor, orgId, userId), hash, resetTotp, origin));
+        sessions.forgetSessions(ended);
         return new InitialPassword(password);
     }
 
@@ -209,15 +205,17 @@ public final class AccountService {
         });
     }
 
-    private void reset(Tx tx, Principal actor, UserProfile u, String hash, boolean resetTotp, Origin origin) {
+    /** Resets the credentials and ends the user's sessions; returns the sessions ended. */
+    private List<Long> reset(Tx tx, Principal actor, UserProfile u, String hash, boolean resetTotp, Origin origin) {
         credentials.setPassword(tx, u.id(), hash, true);
         credentials.unlock(tx, u.id());
         if (resetTotp) {
             credentials.setTotp(tx, u.id(), null, 0);
         }
-        refreshTokens.revokeUser(tx, u.id());
+        List<Long> ended = refreshTokens.revokeUser(tx, u.id());
         audit.record(tx, new AuditEvent(u.orgId(), actorId(actor), actor.loginId(), AuditAction.PASSWORD_RESET, "user",
                 Long.toString(u.id()), Map.of("resetTotp", resetTotp)), origin);
+        return ended;
     }
 
     /** The signed-in user. */

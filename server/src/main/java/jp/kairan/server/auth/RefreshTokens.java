@@ -88,10 +88,14 @@ final class RefreshTokens {
                 .setParameter("now", clock.instant()).setParameter("f", familyId).executeUpdate();
     }
 
-    /** Revokes every session of a user (password reset, suspension). */
-    void revokeUser(Tx tx, long userId) {
+    /** Revokes every session of a user (password reset, suspension); returns the families it ended. */
+    java.util.List<Long> revokeUser(Tx tx, long userId) {
+        java.util.List<Long> families = tx.session().createSelectionQuery(
+                        "select distinct t.familyId from RefreshTokenEntity t where t.userId = :u and t.revokedAt is null", Long.class)
+                .setParameter("u", userId).getResultList();
         tx.session().createMutationQuery("update RefreshTokenEntity t set t.revokedAt = :now where t.userId = :u and t.revokedAt is null")
                 .setParameter("now", clock.instant()).setParameter("u", userId).executeUpdate();
+        return families;
     }
 
     /** Whether the sign-in session is still alive (not revoked, not expired). */

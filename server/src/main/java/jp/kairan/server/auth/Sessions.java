@@ -72,7 +72,7 @@ public final class Sessions {
 
     /** Spends a refresh token for a new session view and token; {@code refresh_invalid} when it cannot. */
     public LoginService.Result refresh(String refreshToken, Origin origin) {
-        record Outcome(LoginService.Result result, boolean reused) {
+        record Outcome(LoginService.Result result, boolean reused, long endedFamily) {
         }
         Outcome outcome = db.call(tx -> {
             RefreshTokens.Rotation r = refreshTokens.rotate(tx, refreshToken);
@@ -80,23 +80,26 @@ public final class Sessions {
                 UserProfile user = orgs.users().findById(tx, rotated.next().userId()).orElseThrow();
                 if (user.status() != UserStatus.ACTIVE) {
                     refreshTokens.revokeFamily(tx, rotated.next().familyId());
-                    return new Outcome(null, false);
+                    return new Outcome(null, false, rotated.next().familyId());
                 }
                 Session s = new Session(tokens.issue(user.id(), rotated.next().familyId(), null), "Bearer",
                         config.accessTokenTtl().toSeconds(), MeViews.me(tx, orgs, credentials, user));
                 return new Outcome(new LoginService.Result(new LoginStep(null, LoginStep.DONE, List.of(), null, null, s),
-                        rotated.next()), false);
+                        rotated.next()), false, 0);
             }
             if (r instanceof RefreshTokens.Reused reused) {
                 UserProfile user = orgs.users().findById(tx, reused.userId()).orElse(null);
                 audit.record(tx, new AuditEvent(user == null ? null : user.orgId(), reused.userId(),
                         user == null ? null : user.loginId(), AuditAction.REFRESH_REUSED, "session",
                         Long.toString(reused.familyId()), Map.of()), origin);
-                liveSessions.invalidate(reused.familyId());
-                return new Outcome(null, true);
+                return new Outcome(null, true, reused.familyId());
             }
-            return new Outcome(null, false);
+            return new Outcome(null, false, 0);
         });
+        // After the commit: a request between invalidation and commit would otherwise cache "alive" again.
+        if (outcome.endedFamily() != 0) {
+            liveSessions.invalidate(outcome.endedFamily());
+        }
         if (outcome.result() == null) {
             throw new KairanException(ErrorCode.REFRESH_INVALID, outcome.reused() ? "refresh token reused" : "refresh token invalid");
         }
@@ -105,17 +108,18 @@ public final class Sessions {
 
     /** Ends the session of a refresh token; unknown tokens are ignored (sign-out always succeeds). */
     public void logout(String refreshToken, Origin origin) {
-        db.call(tx -> {
-            refreshTokens.find(tx, refreshToken).ifPresent(issued -> {
+        Optional<RefreshTokens.Issued> ended = db.call(tx -> {
+            Optional<RefreshTokens.Issued> found = refreshTokens.find(tx, refreshToken);
+            found.ifPresent(issued -> {
                 refreshTokens.revokeFamily(tx, issued.familyId());
-                liveSessions.invalidate(issued.familyId());
                 UserProfile user = orgs.users().findById(tx, issued.userId()).orElse(null);
                 audit.record(tx, new AuditEvent(user == null ? null : user.orgId(), issued.userId(),
                         user == null ? null : user.loginId(), AuditAction.LOGOUT, "session",
                         Long.toString(issued.familyId()), Map.of()), origin);
             });
-            return null;
+            return found;
         });
+        ended.ifPresent(issued -> liveSessions.invalidate(issued.familyId()));
     }
 
     /** Drops cached facts about a user after a change to roles, status or credentials. */
@@ -123,8 +127,8 @@ public final class Sessions {
         users.invalidate(userId);
     }
 
-    /** Drops all cached session liveness (after revoking all sessions of a user). */
-    void invalidateSessions() {
-        liveSessions.invalidateAll();
+    /** Drops cached liveness of sessions just revoked, after their transaction committed. */
+    void forgetSessions(java.util.Collection<Long> families) {
+        liveSessions.invalidateAll(families);
     }
 }
