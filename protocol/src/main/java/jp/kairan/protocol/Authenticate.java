@@ -1,0 +1,28 @@
+package jp.kairan.protocol;
+
+/**
+ * {@code session.authenticate}: must be the first frame of a connection; may be sent again with a fresh access
+ * token (same user) before the current one expires. Answered with {@link SessionReady}.
+ *
+ * @param id    request id
+ * @param token access token from the HTTP sign-in
+ */
+public record Authenticate(String id, String token) implements ClientMessage {
+    public static final String TYPE = "session.authenticate";
+    public static final int MAX_TOKEN_CHARS = 4096;
+
+    public Authenticate {
+        FrameRules.requestId(id);
+        FrameRules.text(token, "token", MAX_TOKEN_CHARS);
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String toString() {
+        return "Authenticate[id=" + id + ", token=<masked>]";
+    }
+}

@@ -1,0 +1,34 @@
+package jp.kairan.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * Everything the server sends over the gateway: replies to a request (they carry {@code re}, the request's
+ * {@code id}) and pushed events (no {@code re}). See {@code PROTOCOL.md}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = SessionReady.class, name = SessionReady.TYPE),
+        @JsonSubTypes.Type(value = ErrorReply.class, name = ErrorReply.TYPE),
+        @JsonSubTypes.Type(value = Ok.class, name = Ok.TYPE),
+        @JsonSubTypes.Type(value = MessageAck.class, name = MessageAck.TYPE),
+        @JsonSubTypes.Type(value = MessagePage.class, name = MessagePage.TYPE),
+        @JsonSubTypes.Type(value = MessagePosted.class, name = MessagePosted.TYPE),
+        @JsonSubTypes.Type(value = MessageEdited.class, name = MessageEdited.TYPE),
+        @JsonSubTypes.Type(value = MessageDeleted.class, name = MessageDeleted.TYPE),
+        @JsonSubTypes.Type(value = ReceiptUpdated.class, name = ReceiptUpdated.TYPE),
+        @JsonSubTypes.Type(value = ReactionChanged.class, name = ReactionChanged.TYPE),
+        @JsonSubTypes.Type(value = TypingStarted.class, name = TypingStarted.TYPE),
+        @JsonSubTypes.Type(value = PresenceChanged.class, name = PresenceChanged.TYPE),
+        @JsonSubTypes.Type(value = RoomUpdated.class, name = RoomUpdated.TYPE),
+        @JsonSubTypes.Type(value = MemberJoined.class, name = MemberJoined.TYPE),
+        @JsonSubTypes.Type(value = MemberLeft.class, name = MemberLeft.TYPE),
+})
+public sealed interface ServerMessage permits SessionReady, ErrorReply, Ok, MessageAck, MessagePage, MessagePosted,
+        MessageEdited, MessageDeleted, ReceiptUpdated, ReactionChanged, TypingStarted, PresenceChanged, RoomUpdated,
+        MemberJoined, MemberLeft {
+
+    /** The wire type name. */
+    String type();
+}
