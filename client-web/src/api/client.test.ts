@@ -124,6 +124,13 @@ describe('url', () => {
     expect(url('/api/v1/orgs/{orgId}/users', { params: { orgId: '1/2' }, query: { q: '山田 花', departmentId: '' } }))
       .toBe('/api/v1/orgs/1%2F2/users?q=%E5%B1%B1%E7%94%B0+%E8%8A%B1');
   });
+
+  it('keeps numeric query values, zero included', () => {
+    expect(url('/api/v1/rooms/{roomId}/messages/{seq}/readers', { params: { roomId: '5', seq: 42 } }))
+      .toBe('/api/v1/rooms/5/messages/42/readers');
+    expect(url('/api/v1/rooms/{roomId}/messages', { params: { roomId: '5' }, query: { afterSeq: 0, limit: 50, beforeSeq: undefined } }))
+      .toBe('/api/v1/rooms/5/messages?afterSeq=0&limit=50');
+  });
 });
 
 describe('errorText', () => {

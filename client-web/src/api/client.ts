@@ -126,13 +126,14 @@ export class ApiClient {
   }
 }
 
-type RawOptions = { body?: unknown; params?: Record<string, string>; query?: Record<string, string | undefined> };
+type QueryValue = string | number | boolean | null | undefined;
+type RawOptions = { body?: unknown; params?: Record<string, string | number>; query?: Record<string, QueryValue> };
 
-/** Fills `{name}` path parameters and appends the non-empty query parameters. */
+/** Fills `{name}` path parameters and appends the query parameters that are set (`0` counts, `""` does not). */
 export function url(path: string, { params = {}, query = {} }: RawOptions): string {
-  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params[name] ?? '')));
   const search = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v) search.set(k, v);
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') search.set(k, String(v));
   const qs = search.toString();
   return qs ? `${filled}?${qs}` : filled;
 }
