@@ -1,71 +1,28 @@
 /**
- * The frames of the WebSocket protocol v1 (`../protocol/PROTOCOL.md`), as TypeScript types, and a decoder
- * for what the server sends. The types mirror the records in `protocol/src/main/java/jp/kairan/protocol/`;
- * `frames.test.ts` checks them against the protocol's example frames.
+ * The frames of the WebSocket protocol v1 (`../protocol/PROTOCOL.md`) and a decoder for what the server sends.
+ * The frame types are generated from the protocol's JSON Schemas into `frames.gen.ts` by `npm run gen`;
+ * `frames.test.ts` checks the decoder and the type lists against the protocol's example frames.
  */
-import type { Schemas } from '../api/client';
+import type {
+  AddReaction, Authenticate, DeleteMessage, EditMessage, ErrorReply, FetchHistory, MarkRead, MemberJoined, MemberLeft,
+  MessageAck, MessageDeleted, MessageEdited, MessagePage, MessagePosted, MessageView, Ok, PresenceChanged,
+  ReactionChanged, ReceiptUpdated, RemoveReaction, RoomUpdated, SendMessage, SessionReady, SetPresence, StartTyping,
+  SyncMessages, TypingStarted,
+} from './frames.gen';
 
-export type MessageView = Schemas['MessageView'];
-export type ReplyRef = Schemas['ReplyRef'];
-export type Reaction = Schemas['Reaction'];
-export type PresenceStatus = 'online' | 'away' | 'offline';
+export type * from './frames.gen';
+
+export type PresenceStatus = PresenceChanged['status'];
 
 /** The WebSocket subprotocol of this version. */
 export const SUBPROTOCOL = 'kairan.v1';
 
-// ---- client → server -------------------------------------------------------------------------------------
-
-export interface Authenticate { type: 'session.authenticate'; id: string; token: string }
-export interface SendMessage {
-  type: 'message.send'; id: string; roomId: string; text: string;
-  replyTo?: string | null; mentions?: string[] | null; mentionAll?: boolean | null;
-}
-export interface EditMessage { type: 'message.edit'; id: string; roomId: string; messageId: string; text: string }
-export interface DeleteMessage { type: 'message.delete'; id: string; roomId: string; messageId: string }
-export interface SyncMessages { type: 'message.sync'; id: string; roomId: string; afterSeq: number; limit?: number | null }
-export interface FetchHistory { type: 'message.history'; id: string; roomId: string; beforeSeq?: number | null; limit?: number | null }
-export interface MarkRead { type: 'receipt.read'; id: string; roomId: string; seq: number }
-export interface AddReaction { type: 'reaction.add'; id: string; roomId: string; messageId: string; emoji: string }
-export interface RemoveReaction { type: 'reaction.remove'; id: string; roomId: string; messageId: string; emoji: string }
-export interface StartTyping { type: 'typing.start'; id: string; roomId: string }
-export interface SetPresence { type: 'presence.set'; id: string; status: 'online' | 'away' }
-
+/** Everything the client may send. */
 export type ClientFrame = Authenticate | SendMessage | EditMessage | DeleteMessage | SyncMessages | FetchHistory
   | MarkRead | AddReaction | RemoveReaction | StartTyping | SetPresence;
 export type ClientFrameType = ClientFrame['type'];
 
-// ---- server → client -------------------------------------------------------------------------------------
-
-export interface SessionReady {
-  type: 'session.ready'; re: string; connectionId: string; userId: string; orgId: string;
-  serverTime: string; tokenExpiresAt: string; maxFrameBytes: number;
-}
-export interface MessageAck {
-  type: 'message.ack'; re: string; roomId: string; messageId: string; seq: number; sentAt: string; duplicate: boolean;
-}
-export interface MessagePage {
-  type: 'message.page'; re: string; roomId: string; messages: MessageView[]; hasMore: boolean; lastSeq: number;
-}
-export interface Ok { type: 'ok'; re: string }
-export interface ErrorReply {
-  type: 'error'; re?: string | null; code: string; message: string; messageJa: string; retryable: boolean;
-  detail?: string | null;
-}
-export interface MessagePosted { type: 'message.posted'; roomId: string; message: MessageView }
-export interface MessageEdited { type: 'message.edited'; roomId: string; messageId: string; seq: number; text: string; editedAt: string }
-export interface MessageDeleted { type: 'message.deleted'; roomId: string; messageId: string; seq: number; deletedAt: string }
-export interface ReceiptUpdated { type: 'receipt.updated'; roomId: string; userId: string; seq: number; readAt: string }
-export interface ReactionChanged {
-  type: 'reaction.changed'; roomId: string; messageId: string; seq: number; emoji: string; userId: string; added: boolean;
-}
-export interface TypingStarted { type: 'typing.started'; roomId: string; userId: string }
-export interface PresenceChanged { type: 'presence.changed'; userId: string; status: PresenceStatus }
-export interface RoomUpdated { type: 'room.updated'; roomId: string; name: string; archived: boolean; by: string }
-export interface MemberJoined {
-  type: 'member.joined'; roomId: string; userId: string; displayName: string; role: 'owner' | 'admin' | 'member'; by: string;
-}
-export interface MemberLeft { type: 'member.left'; roomId: string; userId: string; by: string }
-
+/** Everything the server sends: replies (with `re`) and events. */
 export type ServerFrame = SessionReady | MessageAck | MessagePage | Ok | ErrorReply | MessagePosted | MessageEdited
   | MessageDeleted | ReceiptUpdated | ReactionChanged | TypingStarted | PresenceChanged | RoomUpdated | MemberJoined
   | MemberLeft;
