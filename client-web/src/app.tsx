@@ -1,10 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, isApiError, type Schemas } from './api/client';
+import { attachBrowser, updateTitle } from './chat/browser';
+import { Chat } from './chat/chat';
+import { totalUnread } from './chat/store';
 import { Header } from './components/Header';
-import { useRoute } from './hooks';
+import { UiError } from './errors';
+import { useChat, useRoute } from './hooks';
 import { lang, setLang, t, type Lang, type MessageKey } from './i18n/i18n';
 import { isOperator, isOrgAdmin, isOwner } from './roles';
 import { Account } from './screens/Account';
+import { ChatScreen } from './screens/chat/ChatScreen';
 import { Departments } from './screens/Departments';
 import { Home } from './screens/Home';
 import { OrgSettings } from './screens/OrgSettings';
@@ -21,6 +26,10 @@ export function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [notice, setNotice] = useState<unknown>(null);
   const [, setLangState] = useState(lang());
+  const chat = useChatFor(me, () => {
+    api.setSession(null);
+    setNotice(new UiError('chat.sessionEnded'));
+  });
 
   useEffect(() => {
     api.onSession = (session, cause) => {
@@ -34,30 +43,63 @@ export function App() {
   const onLang = (next: Lang) => {
     setLang(next);
     setLangState(next);
+    updateTitle(chat);
   };
+  const [page = ''] = useRoute();
+  const chatPage = !!me?.orgId && CHAT_PAGES.includes(page);
 
   if (loading) return <p class="splash muted">{t('common.loading')}</p>;
   if (!me) return <SignIn notice={notice} onSession={(s) => api.setSession(s)} onLang={onLang} />;
   return (
-    <div class="layout">
+    <div class={chatPage ? 'layout chat-layout' : 'layout'}>
       <Header me={me} onLang={onLang} onSignOut={() => {
         location.hash = '#/';
         api.logout().catch(() => {});
       }} />
       <aside class="sidebar">
-        <Nav me={me} />
+        <Nav me={me} chat={chat} />
       </aside>
-      <main class="content">
-        <Screen me={me} reloadMe={() => api.call('get', '/api/v1/me').then(setMe)} />
+      <main class={chatPage ? 'content chat-content' : 'content'}>
+        {chatPage ? (chat ? <ChatScreen chat={chat} /> : <p class="muted">{t('common.loading')}</p>) : <Screen me={me} reloadMe={() => api.call('get', '/api/v1/me').then(setMe)} />}
       </main>
     </div>
   );
 }
 
-function Nav({ me }: { me: Me }) {
+/** Routes of the chat screen (`#/` is the chat for users of an organization). */
+const CHAT_PAGES = ['', 'rooms', 'new-room', 'directory'];
+
+/**
+ * The signed-in user's chat while they belong to an organization (the operator has none): connected on sign-in,
+ * closed on sign-out. `onSignedOut` runs when the gateway ends the session (4003).
+ */
+function useChatFor(me: Me | null, onSignedOut: () => void): Chat | null {
+  const [chat, setChat] = useState<Chat | null>(null);
+  const key = me?.orgId ? me.id : null;
+  useEffect(() => {
+    if (!me || !key) return;
+    const c = new Chat(api, me);
+    const detach = attachBrowser(c);
+    const stopWatching = c.gateway.onStatus((s) => {
+      if (s === 'signedOut') onSignedOut();
+    });
+    c.start();
+    setChat(c);
+    return () => {
+      stopWatching();
+      detach();
+      c.stop();
+      setChat(null);
+    };
+  }, [key]);
+  return chat;
+}
+
+function Nav({ me, chat }: { me: Me; chat: Chat | null }) {
   const [page = ''] = useRoute();
+  const chatPage = CHAT_PAGES.includes(page);
   const items: [string, MessageKey, boolean][] = [
-    ['', 'nav.home', true],
+    ['home', 'nav.home', true],
     ['orgs', 'nav.orgs', isOperator(me)],
     ['users', 'nav.users', isOrgAdmin(me)],
     ['departments', 'nav.departments', isOrgAdmin(me)],
@@ -66,12 +108,24 @@ function Nav({ me }: { me: Me }) {
   ];
   return (
     <nav class="nav" aria-label={t('nav.label')}>
+      {chat && (
+        <a href="#/" data-testid="nav-chat" aria-current={chatPage ? 'page' : undefined}>
+          {t('nav.chat')}<NavUnread chat={chat} />
+        </a>
+      )}
       {items.filter(([, , shown]) => shown).map(([path, key]) => (
-        <a key={path} href={`#/${path}`} data-testid={`nav-${path || 'home'}`}
-          aria-current={page === path ? 'page' : undefined}>{t(key)}</a>
+        <a key={path} href={`#/${path}`} data-testid={`nav-${path}`}
+          aria-current={page === path || (path === 'home' && page === '' && !chat) ? 'page' : undefined}>{t(key)}</a>
       ))}
     </nav>
   );
+}
+
+/** The unread total beside the chat link (`nav-unread`). */
+function NavUnread({ chat }: { chat: Chat }) {
+  const unread = totalUnread(useChat(chat));
+  if (unread === 0) return null;
+  return <span class="unread-badge nav-badge" data-testid="nav-unread">{unread > 999 ? '999+' : unread}</span>;
 }
 
 function Screen({ me, reloadMe }: { me: Me; reloadMe: () => Promise<void> }) {

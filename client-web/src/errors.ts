@@ -1,4 +1,5 @@
 import { isApiError } from './api/client';
+import { isGatewayError } from './gateway/connection';
 import { lang, t, tables, type MessageKey } from './i18n/i18n';
 
 /** An error found in the browser before anything is sent, e.g. two passwords that differ. */
@@ -12,6 +13,13 @@ export class UiError extends Error {
 /** The text to show for an error, in the current language. */
 export function errorText(error: unknown): string {
   if (error instanceof UiError) return t(error.key);
+  if (isGatewayError(error)) {
+    if (error.reply) {
+      const text = lang() === 'ja' ? error.reply.messageJa : error.reply.message;
+      return error.reply.code === 'internal_error' && error.reply.detail ? text + t('error.requestId', { id: error.reply.detail }) : text;
+    }
+    return error.code === 'frame_too_large' ? t('chat.error.tooLarge') : t('chat.error.offline');
+  }
   if (!isApiError(error)) return t('error.unexpected');
   const id = error.requestId;
   if (error.body) {

@@ -74,3 +74,33 @@ export function dateTime(iso: string | null | undefined, locale: string): string
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** The local calendar day of a time, e.g. `2026-11-26`, for grouping messages by day. */
+export function dayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** A message's time of day, `14:05`. */
+export function clockTime(iso: string, locale: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+}
+
+/**
+ * A short time for the room list: the time of day for today, else the date (with the year when it is not
+ * this year's).
+ */
+export function shortTime(iso: string, locale: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  if (dayKey(iso) === dayKey(now.toISOString())) return clockTime(iso, locale);
+  const sameYear = d.getFullYear() === now.getFullYear();
+  return d.toLocaleDateString(locale, sameYear ? { month: 'numeric', day: 'numeric' } : { year: 'numeric', month: 'numeric', day: 'numeric' });
+}
+
+/** A day separator in a conversation, e.g. `2026年11月26日(木)`. */
+export function dayLabel(iso: string, locale: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleDateString(locale, { year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' });
+}

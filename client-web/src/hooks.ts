@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { Chat } from './chat/chat';
 
 /** Runs one user action at a time: `busy` while it runs, `error` if it threw. */
 export function useAction() {
@@ -46,4 +47,21 @@ export function useRoute(): string[] {
     return () => removeEventListener('hashchange', update);
   }, []);
   return hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+}
+
+/** Re-renders when the chat's state or connection status changes; returns the state. */
+export function useChat(chat: Chat): Chat['state'] {
+  const [, setVersion] = useState(0);
+  useEffect(() => chat.subscribe(() => setVersion((v) => v + 1)), [chat]);
+  return chat.state;
+}
+
+/** `value`, once it has stopped changing for `ms`. */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
 }

@@ -112,6 +112,15 @@ describe('ApiClient', () => {
     expect(ended[0][1]?.code).toBe('refresh_invalid');
   });
 
+  it('hands out the current token while it stays valid, else a refreshed one', async () => {
+    const { calls, client } = stub(() => json(200, session('t2')));
+    client.setSession(session('t1'));
+    await expect(client.accessToken(60_000)).resolves.toBe('t1');
+    expect(calls).toHaveLength(0);
+    await expect(client.accessToken(301_000)).resolves.toBe('t2');
+    expect(calls.map((c) => c.url)).toEqual(['/api/v1/auth/refresh']);
+  });
+
   it('does not refresh on other 401s', async () => {
     const { calls, client } = stub(() => error(401, 'unauthenticated'));
     await expect(client.call('get', '/api/v1/me')).rejects.toMatchObject({ code: 'unauthenticated' });

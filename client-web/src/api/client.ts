@@ -50,6 +50,7 @@ export function isApiError(e: unknown, code?: ApiError['code']): e is ApiError {
  */
 export class ApiClient {
   private token: string | null = null;
+  private tokenExpiresAtMs = 0;
   private refreshing: Promise<Session> | null = null;
   /** Told of every new session and of its end (`null`, with the error that ended it, if any). */
   onSession: (session: Session | null, cause?: ApiError) => void = () => {};
@@ -94,7 +95,17 @@ export class ApiClient {
 
   setSession(session: Session | null, cause?: ApiError): void {
     this.token = session?.accessToken ?? null;
+    this.tokenExpiresAtMs = session ? Date.now() + session.expiresIn * 1000 : 0;
     this.onSession(session, cause);
+  }
+
+  /**
+   * An access token that stays valid for at least `minValidMs` more (for the WebSocket gateway): the current
+   * one, or a refreshed one.
+   */
+  async accessToken(minValidMs = 30_000): Promise<string> {
+    if (this.token && this.tokenExpiresAtMs - Date.now() > minValidMs) return this.token;
+    return (await this.refresh()).accessToken;
   }
 
   private async send(method: Method, path: string, options: RawOptions = {}): Promise<unknown> {

@@ -50,6 +50,7 @@ export class Gateway {
     this.o = {
       createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
       syncPoints: () => [],
+      onSyncError: () => {},
       setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
       clearTimeout: (id) => globalThis.clearTimeout(id as ReturnType<typeof setTimeout>),
       random: Math.random,
@@ -239,7 +240,7 @@ export class Gateway {
     this.setStatus('online');
     for (const { frame: send } of this.outbox.values()) this.write(send);
     for (const { roomId, afterSeq } of this.o.syncPoints()) {
-      this.sync(roomId, afterSeq).catch(() => {});
+      this.sync(roomId, afterSeq).catch((e: unknown) => this.o.onSyncError(roomId, e));
     }
     for (const listener of [...this.readyListeners]) listener(frame, false);
   }
@@ -450,6 +451,8 @@ export interface GatewayOptions {
   createSocket?: (url: string, protocols: string[]) => SocketLike;
   /** The rooms to resume after each new connection, each from the last seq held. */
   syncPoints?: () => { roomId: string; afterSeq: number }[];
+  /** A resume sync failed, e.g. with `invalid_seq` (the held messages are from the future: read the room again). */
+  onSyncError?: (roomId: string, error: unknown) => void;
   setTimeout?: (fn: () => void, ms: number) => TimerId;
   clearTimeout?: (id: TimerId) => void;
   random?: () => number;

@@ -2,7 +2,7 @@ import { api, type Schemas } from '../api/client';
 import { useLoad } from '../hooks';
 import { t } from '../i18n/i18n';
 
-/** Welcome and profile. The chat screens will take this place. */
+/** Welcome and profile (`#/home`; for the operator also `#/`). */
 export function Home({ me }: { me: Schemas['Me'] }) {
   const orgId = me.orgId;
   const depts = useLoad(
@@ -13,7 +13,7 @@ export function Home({ me }: { me: Schemas['Me'] }) {
   return (
     <section class="page">
       <h1 data-testid="home-welcome">{t('home.welcome', { name: me.displayName })}</h1>
-      <p class="muted">{t('home.intro')}</p>
+      {orgId && <p class="muted">{t('home.intro')}</p>}
       <div class="card">
         <h2>{t('home.profile')}</h2>
         <dl class="profile">
