@@ -106,8 +106,8 @@ public final class GatewayServer implements AutoCloseable {
             registry.closeAll(CloseCodes.GOING_AWAY, "server_shutdown");
         }
         if (workers != null) {
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            workers.shutdownGracefully(200, 3, TimeUnit.SECONDS).syncUninterruptibly();
+            boss.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(100, 3000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         }
         blocking.shutdownNow();
     }
