@@ -270,7 +270,7 @@ export class Chat {
   // ---- the gateway -----------------------------------------------------------------------------------------
 
   private async gatewayUrl(): Promise<string> {
-    this.clientConfig ??= this.api.call('get', '/api/v1/client-config').then(gatewayUrl, (e: unknown) => {
+    this.clientConfig ??= this.api.call('get', '/api/v1/client-config').then((c) => gatewayUrl(c), (e: unknown) => {
       this.clientConfig = null;
       throw e;
     });
@@ -303,6 +303,11 @@ export class Chat {
         break;
       case 'message.ack':
         this.set(S.sendAcked(this.state, f));
+        // The store counts one's own message as read; say so to the server too, so that other tabs and the
+        // next room list agree even where the server does not move the sender's read seq by itself.
+        if (f.roomId === this.activeRoom && this.visible) {
+          this.gateway.request({ type: 'receipt.read', roomId: f.roomId, seq: f.seq }).catch(() => {});
+        }
         break;
       case 'message.edited':
         this.set(S.messageEdited(this.state, f));
@@ -407,9 +412,10 @@ export class Chat {
 }
 
 /** The gateway URL from `/api/v1/client-config`: `gatewayUrl`, or this page's host with the gateway's port and path. */
-export function gatewayUrl(config: Schemas['ClientConfig'], page: { hostname: string } = location): string {
+export function gatewayUrl(config: Schemas['ClientConfig'], page?: { hostname: string }): string {
   if (config.gatewayUrl) return config.gatewayUrl;
-  return `${config.gatewayTls ? 'wss' : 'ws'}://${page.hostname}:${config.gatewayPort}${config.gatewayPath}`;
+  const host = (page ?? location).hostname;
+  return `${config.gatewayTls ? 'wss' : 'ws'}://${host}:${config.gatewayPort}${config.gatewayPath}`;
 }
 
 /** The start of a message's text as a reply quotes it. */

@@ -1,54 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Gateway, GatewayError, isGatewayError, newId, type GatewayOptions, type SocketLike } from './connection';
-import type { ClientFrame, MessageView, SendMessage } from './frames';
-
-/** A WebSocket stand-in: records what the client sends; the test plays the server. */
-class FakeSocket implements SocketLike {
-  sent: ClientFrame[] = [];
-  closedWith: { code?: number; reason?: string } | null = null;
-  onopen: ((event: unknown) => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: ((event: { code: number; reason: string }) => void) | null = null;
-  onerror: ((event: unknown) => void) | null = null;
-
-  constructor(readonly url: string, readonly protocols: string[]) {}
-
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as ClientFrame);
-  }
-
-  close(code?: number, reason?: string): void {
-    this.closedWith = { code, reason };
-  }
-
-  open(): void {
-    this.onopen?.({});
-  }
-
-  push(frame: object): void {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-
-  serverClose(code: number, reason = ''): void {
-    this.onclose?.({ code, reason });
-  }
-
-  last<T extends ClientFrame['type']>(type: T): Extract<ClientFrame, { type: T }> {
-    const found = this.sent.filter((f) => f.type === type).at(-1);
-    if (!found) throw new Error(`no ${type} sent; sent: ${this.sent.map((f) => f.type).join(', ')}`);
-    return found as Extract<ClientFrame, { type: T }>;
-  }
-
-  /** Answers the last `session.authenticate` with `session.ready`. */
-  ready(lifeSeconds = 300): void {
-    const auth = this.last('session.authenticate');
-    this.push({
-      type: 'session.ready', re: auth.id, connectionId: 'c-1', userId: '11', orgId: '1',
-      serverTime: '2026-11-26T05:00:00Z', tokenExpiresAt: new Date(Date.parse('2026-11-26T05:00:00Z') + lifeSeconds * 1000).toISOString(),
-      maxFrameBytes: 65536,
-    });
-  }
-}
+import { Gateway, GatewayError, isGatewayError, newId, type GatewayOptions } from './connection';
+import type { MessageView, SendMessage } from './frames';
+import { FakeSocket } from './testing';
 
 /** Timers that run only when the test says so. */
 class ManualTimers {
@@ -337,6 +290,31 @@ describe('Gateway', () => {
     await timers.advance(60_000);
     expect(sockets).toHaveLength(1);
     expect(gateway.status).toBe('idle');
+  });
+});
+
+describe('Gateway defaults', () => {
+  it('uses the browser WebSocket when createSocket is given as undefined', async () => {
+    const opened: [string, string[]][] = [];
+    class BrowserSocket extends FakeSocket {
+      constructor(url: string, protocols: string[]) {
+        super(url, protocols);
+        opened.push([url, protocols]);
+      }
+    }
+    const original = globalThis.WebSocket;
+    globalThis.WebSocket = BrowserSocket as unknown as typeof WebSocket;
+    try {
+      const gateway = new Gateway({
+        url: async () => 'ws://h:8081/ws', tokens: { token: async () => 't', refresh: async () => 't' }, createSocket: undefined,
+      });
+      gateway.start();
+      await flush();
+      expect(opened).toEqual([['ws://h:8081/ws', ['kairan.v1']]]);
+      gateway.stop();
+    } finally {
+      globalThis.WebSocket = original;
+    }
   });
 });
 

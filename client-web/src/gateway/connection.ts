@@ -47,6 +47,7 @@ export class Gateway {
   private readonly o: Required<GatewayOptions>;
 
   constructor(options: GatewayOptions) {
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as GatewayOptions;
     this.o = {
       createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
       syncPoints: () => [],
@@ -56,7 +57,7 @@ export class Gateway {
       random: Math.random,
       newId,
       syncLimit: 200,
-      ...options,
+      ...given,
     };
   }
 

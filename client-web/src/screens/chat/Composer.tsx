@@ -112,7 +112,7 @@ export function Composer({ chat, room, replyTo, onCancelReply, onSent }: {
       )}
       <div class="composer-row">
         <textarea ref={input} data-testid="message-input" value={text} maxLength={MAX_TEXT} aria-label={t('chat.inputLabel')}
-          placeholder={t('chat.inputPlaceholder')} rows={Math.min(6, Math.max(1, text.split('\n').length))}
+          placeholder={t('chat.inputPlaceholder')} title={t('chat.inputHint')} rows={Math.min(6, Math.max(1, text.split('\n').length))}
           onInput={(e) => {
             const el = e.currentTarget;
             setText(el.value);
@@ -126,7 +126,9 @@ export function Composer({ chat, room, replyTo, onCancelReply, onSent }: {
             updateQuery(e.currentTarget.value, e.currentTarget.selectionStart ?? e.currentTarget.value.length);
           }}
           onKeyDown={keyDown} />
-        <button type="submit" class="button primary send" data-testid="send-button" disabled={!text.trim()}>{t('chat.send')}</button>
+        <button type="submit" class="button primary send" data-testid="send-button" disabled={!text.trim()} title={t('chat.inputHint')}>
+          {t('chat.send')}
+        </button>
       </div>
     </form>
   );

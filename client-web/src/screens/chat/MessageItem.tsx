@@ -49,7 +49,7 @@ export function MessageItem({ chat, room, message, showSender, canAct, onReply }
               })} />
           ) : (
             <div class={`bubble${message.deleted ? ' deleted' : ''}${mentionsMe(message, me) ? ' mentions-me' : ''}`}>
-              {message.replyTo && <Quote chat={chat} room={room} reply={message.replyTo} seq={seq} />}
+              {message.replyTo && !message.deleted && <Quote chat={chat} room={room} reply={message.replyTo} seq={seq} />}
               {message.deleted
                 ? <span class="msg-deleted" data-testid={`message-text-${seq}`}>{t('chat.deletedMessage')}</span>
                 : <MessageText text={message.text ?? ''} people={people} mentionAll={message.mentionAll} me={me} seq={seq} />}

@@ -94,7 +94,7 @@ export function RoomSettings({ chat, roomId }: { chat: Chat; roomId: string }) {
         </div>
 
         {canManage && (
-          <div class="stack-tight">
+          <div class="stack invite">
             <h3>{t('roomSettings.invite')}</h3>
             <PeoplePicker testid="invite-picker" selected={invite} onChange={setInvite} presence={chat.state.presence}
               exclude={(room.members ?? []).map((m) => m.userId)} />

@@ -1,0 +1,190 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiClient, type Schemas } from '../api/client';
+import type { MessageView } from '../gateway/frames';
+import { FakeSocket } from '../gateway/testing';
+import { Chat, excerpt, gatewayUrl } from './chat';
+import { unreadCount } from './store';
+
+const me: Schemas['Me'] = {
+  id: '11', loginId: 'yamada', displayName: '山田', orgId: '1', orgName: '架空市', departmentId: null, email: null,
+  roles: ['member'], totpEnrolled: true,
+};
+const ROOM = '7';
+
+function msg(seq: number, extra: Partial<MessageView> = {}): MessageView {
+  return {
+    id: String(1000 + seq), roomId: ROOM, seq, senderId: '12', senderName: '佐藤', text: `m${seq}`, sentAt: '2026-11-26T05:00:00Z',
+    editedAt: null, deleted: false, replyTo: null, mentions: [], mentionAll: false, reactions: [],
+  ...extra };
+}
+
+const summary: Schemas['RoomSummary'] = {
+  id: ROOM, kind: 'group', name: '総務課', archived: false, myRole: 'member', memberCount: 2, lastSeq: 3, readSeq: 3,
+  unread: 0, unreadMentions: 0, lastMessage: msg(3), peerId: null,
+};
+const detail: Schemas['RoomDetail'] = {
+  id: ROOM, orgId: '1', kind: 'group', name: '総務課', archived: false, createdAt: '2026-11-01T00:00:00Z', myRole: 'member',
+  readOnly: false, lastSeq: 3, members: [
+    { userId: '11', displayName: '山田', role: 'member', readSeq: 3, readAt: null, joinedAt: '2026-11-01T00:00:00Z' },
+    { userId: '12', displayName: '佐藤', role: 'owner', readSeq: 3, readAt: null, joinedAt: '2026-11-01T00:00:00Z' },
+  ],
+};
+
+/** A Chat over a fake socket and a fake HTTP API; `requests` records the API calls. */
+function setup() {
+  const requests: string[] = [];
+  const sockets: FakeSocket[] = [];
+  const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+  const fetchFn = async (input: RequestInfo | URL) => {
+    const url = String(input);
+    requests.push(url);
+    if (url === '/api/v1/client-config') return json({ gatewayUrl: 'ws://gw/ws', gatewayPort: 8081, gatewayPath: '/ws', gatewayTls: false, subprotocols: ['kairan.v1'] });
+    if (url === '/api/v1/rooms') return json([summary]);
+    if (url === '/api/v1/presence') return json([{ userId: '12', status: 'online' }]);
+    if (url === `/api/v1/rooms/${ROOM}`) return json(detail);
+    if (url.startsWith(`/api/v1/rooms/${ROOM}/messages`)) return json({ roomId: ROOM, messages: [msg(1), msg(2), msg(3)], hasMore: false, lastSeq: 3 });
+    return new Response(null, { status: 204 });
+  };
+  const api = new ApiClient(fetchFn as typeof fetch);
+  api.setSession({ accessToken: 'token-1', tokenType: 'Bearer', expiresIn: 300, user: me });
+  const chat = new Chat(api, me, {
+    createSocket: (url, protocols) => {
+      const s = new FakeSocket(url, protocols);
+      sockets.push(s);
+      return s;
+    },
+  });
+  const socket = () => sockets.at(-1)!;
+  async function connect() {
+    chat.start();
+    await until(() => sockets.length > 0);
+    socket().open();
+    socket().ready();
+    await vi.advanceTimersByTimeAsync(0);
+  }
+  const sent = (type: string) => socket().sent.filter((f) => f.type === type);
+  return { chat, requests, socket, connect, sent };
+}
+
+/** Lets promises (fake fetches) settle until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 50 && !condition(); i++) await vi.advanceTimersByTimeAsync(0);
+  expect(condition()).toBe(true);
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('Chat', () => {
+  it('reads rooms and presence and says it is online after each new session', async () => {
+    const { chat, requests, connect, sent } = setup();
+    await connect();
+    expect(requests).toEqual(expect.arrayContaining(['/api/v1/client-config', '/api/v1/rooms', '/api/v1/presence']));
+    expect(sent('presence.set')).toEqual([{ type: 'presence.set', status: 'online', id: expect.any(String) }]);
+    expect(chat.state.rooms[ROOM].name).toBe('総務課');
+    expect(chat.state.presence).toEqual({ '12': 'online' });
+    chat.stop();
+  });
+
+  it('marks the open room read only while the page is visible', async () => {
+    const { chat, connect, sent, socket } = setup();
+    await connect();
+    await chat.openRoom(ROOM);
+    chat.setActiveRoom(ROOM);
+    chat.setVisible(false);
+    socket().push({ type: 'message.posted', roomId: ROOM, message: msg(4) });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sent('receipt.read')).toEqual([]);
+    expect(unreadCount(chat.state.rooms[ROOM])).toBe(1);
+    chat.setVisible(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sent('receipt.read')).toEqual([{ type: 'receipt.read', roomId: ROOM, seq: 4, id: expect.any(String) }]);
+    expect(unreadCount(chat.state.rooms[ROOM])).toBe(0);
+    chat.stop();
+  });
+
+  it('goes away after a minute hidden and online again when visible', async () => {
+    const { chat, connect, sent } = setup();
+    await connect();
+    chat.setVisible(false);
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(sent('presence.set').map((f) => (f as { status: string }).status)).toEqual(['online']);
+    await vi.advanceTimersByTimeAsync(1_000);
+    chat.setVisible(true);
+    expect(sent('presence.set').map((f) => (f as { status: string }).status)).toEqual(['online', 'away', 'online']);
+    chat.stop();
+  });
+
+  it('fills a gap in live messages with message.sync from the last consecutive seq', async () => {
+    const { chat, connect, sent, socket } = setup();
+    await connect();
+    await chat.openRoom(ROOM);
+    socket().push({ type: 'message.posted', roomId: ROOM, message: msg(6) });
+    expect(sent('message.sync')).toEqual([{ type: 'message.sync', roomId: ROOM, afterSeq: 3, limit: 200, id: expect.any(String) }]);
+    const sync = sent('message.sync')[0];
+    socket().push({ type: 'message.page', re: sync.id, roomId: ROOM, messages: [msg(4), msg(5), msg(6)], hasMore: false, lastSeq: 6 });
+    expect(chat.state.rooms[ROOM].messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    chat.stop();
+  });
+
+  it('drops held messages and reads the room again when a sync gets invalid_seq', async () => {
+    const { chat, connect, sent, socket, requests } = setup();
+    await connect();
+    chat.setActiveRoom(ROOM);
+    await chat.openRoom(ROOM);
+    socket().push({ type: 'message.posted', roomId: ROOM, message: msg(9) });
+    const sync = sent('message.sync')[0];
+    const before = requests.length;
+    socket().push({ type: 'error', re: sync.id, code: 'invalid_seq', message: 'x', messageJa: 'x', retryable: false, detail: null });
+    await until(() => requests.slice(before).includes(`/api/v1/rooms/${ROOM}`));
+    chat.stop();
+  });
+
+  it('shows a send as pending, then the stored message, and reports the read to the server', async () => {
+    const { chat, connect, sent, socket } = setup();
+    await connect();
+    await chat.openRoom(ROOM);
+    chat.setActiveRoom(ROOM);
+    chat.send(ROOM, 'お疲れさまです @佐藤', { mentions: ['12'] });
+    const frame = sent('message.send')[0];
+    expect(frame).toEqual({ type: 'message.send', id: expect.any(String), roomId: ROOM, text: 'お疲れさまです @佐藤', mentions: ['12'] });
+    expect(chat.state.rooms[ROOM].pending.map((p) => p.status)).toEqual(['sending']);
+    socket().push({ type: 'message.ack', re: frame.id, roomId: ROOM, messageId: '1004', seq: 4, sentAt: '2026-11-26T05:00:00Z', duplicate: false });
+    expect(chat.state.rooms[ROOM].pending.map((p) => p.status)).toEqual(['acked']);
+    expect(sent('receipt.read').at(-1)).toMatchObject({ roomId: ROOM, seq: 4 });
+    socket().push({ type: 'message.posted', roomId: ROOM, message: msg(4, { senderId: '11', text: 'お疲れさまです @佐藤' }) });
+    expect(chat.state.rooms[ROOM].pending).toEqual([]);
+    expect(chat.state.rooms[ROOM].messages.filter((m) => m.text === 'お疲れさまです @佐藤')).toHaveLength(1);
+    chat.stop();
+  });
+
+  it('reads the room list again when added to a room it does not know', async () => {
+    const { chat, connect, socket, requests } = setup();
+    await connect();
+    const before = requests.filter((r) => r === '/api/v1/rooms').length;
+    socket().push({ type: 'member.joined', roomId: '99', userId: '11', displayName: '山田', role: 'member', by: '12' });
+    await until(() => requests.filter((r) => r === '/api/v1/rooms').length === before + 1);
+    chat.stop();
+  });
+});
+
+describe('gatewayUrl', () => {
+  const config = { gatewayUrl: null, gatewayPort: 8081, gatewayPath: '/ws', gatewayTls: false, subprotocols: ['kairan.v1'] };
+  it('uses the configured URL, else the page host with the gateway port and path', () => {
+    expect(gatewayUrl({ ...config, gatewayUrl: 'wss://chat.example.jp/ws' }, { hostname: 'x' })).toBe('wss://chat.example.jp/ws');
+    expect(gatewayUrl(config, { hostname: 'kairan.city.local' })).toBe('ws://kairan.city.local:8081/ws');
+    expect(gatewayUrl({ ...config, gatewayTls: true }, { hostname: '[::1]' })).toBe('wss://[::1]:8081/ws');
+  });
+});
+
+describe('excerpt', () => {
+  it('keeps short texts and cuts long ones by characters', () => {
+    expect(excerpt('会議室は？')).toBe('会議室は？');
+    expect(excerpt(null)).toBeNull();
+    expect(excerpt('😀'.repeat(130))).toBe(`${'😀'.repeat(119)}…`);
+  });
+});

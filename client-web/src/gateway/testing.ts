@@ -1,0 +1,52 @@
+/** Test doubles for the gateway (used by the unit tests only). */
+import type { SocketLike } from './connection';
+import type { ClientFrame } from './frames';
+
+/** A WebSocket stand-in: records what the client sends; the test plays the server. */
+export class FakeSocket implements SocketLike {
+  sent: ClientFrame[] = [];
+  closedWith: { code?: number; reason?: string } | null = null;
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+
+  constructor(readonly url: string, readonly protocols: string[]) {}
+
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as ClientFrame);
+  }
+
+  close(code?: number, reason?: string): void {
+    this.closedWith = { code, reason };
+  }
+
+  open(): void {
+    this.onopen?.({});
+  }
+
+  push(frame: object): void {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+
+  serverClose(code: number, reason = ''): void {
+    this.onclose?.({ code, reason });
+  }
+
+  last<T extends ClientFrame['type']>(type: T): Extract<ClientFrame, { type: T }> {
+    const found = this.sent.filter((f) => f.type === type).at(-1);
+    if (!found) throw new Error(`no ${type} sent; sent: ${this.sent.map((f) => f.type).join(', ')}`);
+    return found as Extract<ClientFrame, { type: T }>;
+  }
+
+  /** Answers the last `session.authenticate` with `session.ready`. */
+  ready(lifeSeconds = 300): void {
+    const auth = this.last('session.authenticate');
+    this.push({
+      type: 'session.ready', re: auth.id, connectionId: 'c-1', userId: '11', orgId: '1',
+      serverTime: '2026-11-26T05:00:00Z', tokenExpiresAt: new Date(Date.parse('2026-11-26T05:00:00Z') + lifeSeconds * 1000).toISOString(),
+      maxFrameBytes: 65536,
+    });
+  }
+}
+
