@@ -33,6 +33,7 @@ const detail: Schemas['RoomDetail'] = {
 /** A Chat over a fake socket and a fake HTTP API; `requests` records the API calls. */
 function setup() {
   const requests: string[] = [];
+  const server = { messages: [msg(1), msg(2), msg(3)] };
   const sockets: FakeSocket[] = [];
   const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
   const fetchFn = async (input: RequestInfo | URL) => {
@@ -42,7 +43,11 @@ function setup() {
     if (url === '/api/v1/rooms') return json([summary]);
     if (url === '/api/v1/presence') return json([{ userId: '12', status: 'online' }]);
     if (url === `/api/v1/rooms/${ROOM}`) return json(detail);
-    if (url.startsWith(`/api/v1/rooms/${ROOM}/messages`)) return json({ roomId: ROOM, messages: [msg(1), msg(2), msg(3)], hasMore: false, lastSeq: 3 });
+    if (url.startsWith(`/api/v1/rooms/${ROOM}/messages`)) {
+      const after = Number(new URL(url, 'http://x').searchParams.get('afterSeq') ?? 0);
+      const messages = server.messages.filter((m) => m.seq > after);
+      return json({ roomId: ROOM, messages, hasMore: false, lastSeq: server.messages.at(-1)?.seq ?? 0 });
+    }
     return new Response(null, { status: 204 });
   };
   const api = new ApiClient(fetchFn as typeof fetch);
@@ -63,7 +68,7 @@ function setup() {
     await vi.advanceTimersByTimeAsync(0);
   }
   const sent = (type: string) => socket().sent.filter((f) => f.type === type);
-  return { chat, requests, socket, connect, sent };
+  return { chat, requests, socket, sockets, connect, sent, server };
 }
 
 /** Lets promises (fake fetches) settle until `condition` holds. */
@@ -159,6 +164,22 @@ describe('Chat', () => {
     socket().push({ type: 'message.posted', roomId: ROOM, message: msg(4, { senderId: '11', text: 'お疲れさまです @佐藤' }) });
     expect(chat.state.rooms[ROOM].pending).toEqual([]);
     expect(chat.state.rooms[ROOM].messages.filter((m) => m.text === 'お疲れさまです @佐藤')).toHaveLength(1);
+    chat.stop();
+  });
+
+  it('reads the open room again after a reconnect, picking up edits and deletions made meanwhile', async () => {
+    const { chat, connect, socket, sockets, server } = setup();
+    await connect();
+    chat.setActiveRoom(ROOM);
+    await chat.openRoom(ROOM);
+    socket().serverClose(1006);
+    server.messages = [msg(1), msg(2, { text: '訂正後', editedAt: '2026-11-26T06:00:00Z' }), msg(3, { text: null, deleted: true }), msg(4)];
+    await vi.advanceTimersByTimeAsync(1000);
+    await until(() => sockets.length === 2);
+    socket().open();
+    socket().ready();
+    await until(() => chat.state.rooms[ROOM].messages.length === 4);
+    expect(chat.state.rooms[ROOM].messages.map((m) => [m.seq, m.text])).toEqual([[1, 'm1'], [2, '訂正後'], [3, null], [4, 'm4']]);
     chat.stop();
   });
 

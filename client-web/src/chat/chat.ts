@@ -1,4 +1,4 @@
-import type { ApiClient, Schemas } from '../api/client';
+import { isApiError, type ApiClient, type Schemas } from '../api/client';
 import { Gateway, isGatewayError, newId, type GatewayStatus, type SocketLike } from '../gateway/connection';
 import type { MessageView, ServerFrame, SendMessage } from '../gateway/frames';
 import * as S from './store';
@@ -148,11 +148,36 @@ export class Chat {
     this.set(S.presenceLoaded(this.state, presence));
   }
 
-  /** Reads a room's members and, when few messages are held, its newest history. Throws `forbidden`. */
+  /**
+   * Reads a room's members (with their read positions) and its messages: the recent ones held are read again
+   * (edits, deletions and reactions made while this page was away), newer ones are added, and when few are
+   * held, older history too. Throws `forbidden`.
+   */
   async openRoom(roomId: string): Promise<void> {
     this.roomDetail(await this.api.call('get', '/api/v1/rooms/{roomId}', { params: { roomId } }));
+    await this.refreshRecent(roomId);
     const room = this.state.rooms[roomId];
     if (room && !room.reachedStart && room.messages.length < HISTORY_PAGE) await this.loadOlder(roomId);
+  }
+
+  /** Reads again from within the held messages up to the newest, so that what is held stays consecutive. */
+  private async refreshRecent(roomId: string): Promise<void> {
+    let after = Math.max(0, (this.state.rooms[roomId]?.syncedSeq ?? 0) - HISTORY_PAGE);
+    if (!this.state.rooms[roomId]?.messages.length) return;
+    for (let pages = 0; pages < 10; pages++) {
+      let page: Schemas['MessagesPage'];
+      try {
+        page = await this.api.call('get', '/api/v1/rooms/{roomId}/messages', { params: { roomId }, query: { afterSeq: after, limit: 200 } });
+      } catch (e) {
+        if (!isApiError(e, 'invalid_seq')) throw e;
+        this.set(S.roomMessagesReset(this.state, roomId));
+        return;
+      }
+      this.set(S.pageLoaded(this.state, { ...page, direction: 'newer' }));
+      const last = page.messages.at(-1)?.seq;
+      if (!page.hasMore || last === undefined) return;
+      after = last;
+    }
   }
 
   /** Reads the page of messages before the oldest held one (the newest page when none is held). */
@@ -283,6 +308,8 @@ export class Chat {
     this.sendPresence(this.visible || this.awayTimer ? 'online' : 'away');
     this.loadRooms().catch(() => {});
     this.loadPresence().catch(() => {});
+    // Receipts, edits and deletions missed while disconnected: read the open room again.
+    if (this.activeRoom && this.state.rooms[this.activeRoom]) this.openRoom(this.activeRoom).catch(() => {});
     this.scheduleMarkRead();
   }
 
