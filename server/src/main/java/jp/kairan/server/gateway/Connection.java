@@ -1,7 +1,6 @@
 package jp.kairan.server.gateway;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.util.concurrent.TimeUnit;
 import jp.kairan.protocol.SetPresence;
@@ -41,15 +40,21 @@ final class Connection {
         recheck.run();
     }
 
-    /**
-     * Sends a close frame with {@code code} and the error code as reason, then closes; a peer that does not
-     * read is cut off after a second anyway. Any thread.
-     */
+    /** See {@link #closeChannel}. */
     void close(int code, String reason) {
+        closeChannel(channel, code, reason);
+    }
+
+    /**
+     * Sends a close frame with {@code code} and the error code as reason and lets the peer answer it (the
+     * WebSocket closing handshake, after which the protocol handler closes the socket); a peer that does not
+     * answer, or cannot because it does not read, is cut off after a second. Any thread.
+     */
+    static void closeChannel(Channel channel, int code, String reason) {
         if (!channel.isActive()) {
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, 1, TimeUnit.SECONDS);

@@ -9,12 +9,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.PresenceChanged;
@@ -124,39 +128,52 @@ public final class ConnectionRegistry implements RoomEvents {
 
     @Override
     public void toUsers(Collection<Long> userIds, ServerMessage event) {
-        ByteBuf encoded = null;
-        try {
-            for (long userId : userIds) {
-                Set<Connection> targets = byUser.get(userId);
-                if (targets == null) {
-                    continue;
-                }
-                if (encoded == null) {
-                    encoded = encode(event);
-                }
-                for (Connection c : targets) {
-                    deliver(c, encoded);
-                }
-            }
-        } finally {
-            if (encoded != null) {
-                encoded.release();
+        List<Connection> targets = new ArrayList<>();
+        for (long userId : userIds) {
+            Set<Connection> mine = byUser.get(userId);
+            if (mine != null) {
+                targets.addAll(mine);
             }
         }
+        toConnections(targets, event);
     }
 
+    /**
+     * Encodes once and hands each event loop one task that writes the same bytes to all its connections: a
+     * room of 20 costs one task per loop, not one per member. Tasks from one thread run in submission order
+     * on each loop, so each connection sees one caller's events in call order.
+     */
     private void toConnections(Collection<Connection> targets, ServerMessage event) {
         if (targets.isEmpty()) {
             return;
         }
         ByteBuf encoded = encode(event);
         try {
-            targets.forEach(c -> deliver(c, encoded));
+            Map<EventLoop, List<Connection>> byLoop = new IdentityHashMap<>();
+            for (Connection c : targets) {
+                byLoop.computeIfAbsent(c.channel.eventLoop(), k -> new ArrayList<>(targets.size())).add(c);
+            }
+            for (Map.Entry<EventLoop, List<Connection>> e : byLoop.entrySet()) {
+                ByteBuf shared = encoded.retainedDuplicate();
+                List<Connection> batch = e.getValue();
+                try {
+                    e.getKey().execute(() -> {
+                        try {
+                            batch.forEach(c -> deliver(c, shared));
+                        } finally {
+                            shared.release();
+                        }
+                    });
+                } catch (RejectedExecutionException shuttingDown) {
+                    shared.release();
+                }
+            }
         } finally {
             encoded.release();
         }
     }
 
+    /** On the connection's event loop. */
     private void deliver(Connection c, ByteBuf encoded) {
         Channel ch = c.channel;
         if (!ch.isActive()) {

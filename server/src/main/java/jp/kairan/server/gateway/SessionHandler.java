@@ -339,10 +339,6 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void close(int code, String reason) {
-        if (connection != null) {
-            connection.close(code, reason);
-        } else {
-            new Connection(connectionId, ctx.channel(), 0, 0, 0, () -> { }).close(code, reason);
-        }
+        Connection.closeChannel(ctx.channel(), code, reason);
     }
 }
