@@ -2,6 +2,7 @@ package jp.kairan.server.gateway;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import jp.kairan.protocol.SetPresence;
 
@@ -17,6 +18,7 @@ final class Connection {
     final long sessionId;
     private final Runnable recheck;
     private volatile String presence = SetPresence.ONLINE;
+    private volatile Set<Long> following = Set.of();
 
     Connection(String id, Channel channel, long userId, long orgId, long sessionId, Runnable recheck) {
         this.id = id;
@@ -33,6 +35,14 @@ final class Connection {
 
     void presence(String status) {
         this.presence = status;
+    }
+
+    Set<Long> following() {
+        return following;
+    }
+
+    void following(Set<Long> userIds) {
+        this.following = Set.copyOf(userIds);
     }
 
     /** Asks the session to re-check its user and session (roles, suspension, sign-out). */

@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.PresenceChanged;
+import jp.kairan.protocol.PresenceState;
 import jp.kairan.protocol.ServerMessage;
 import jp.kairan.protocol.SetPresence;
 import jp.kairan.protocol.api.PresenceEntry;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * cut off fetches what it missed with {@code message.sync}.
  *
  * <p>Presence is kept here: a user is online when any of their connections is online, away when all are away,
- * offline with none; changes go to the organization's connected users. Thread-safe.
+ * offline with none. Changes go only to the connections that follow that user ({@code presence.subscribe}), so
+ * an organization of thousands signing in does not cost thousands squared frames. Thread-safe.
  */
 public final class ConnectionRegistry implements RoomEvents {
     private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
@@ -50,6 +52,7 @@ public final class ConnectionRegistry implements RoomEvents {
     private final Map<Long, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<Long, Set<Connection>> byOrg = new ConcurrentHashMap<>();
     private final Map<Long, String> presence = new ConcurrentHashMap<>();
+    private final Map<Long, Set<Connection>> followers = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final Counter deliveries;
     private final Counter slowConsumers;
@@ -82,7 +85,35 @@ public final class ConnectionRegistry implements RoomEvents {
             byOrg.computeIfPresent(c.orgId, (k, set) -> set.isEmpty() ? null : set);
         }
         connections.decrementAndGet();
+        follow(c, Set.of());
         presenceMayHaveChanged(c.userId, c.orgId);
+    }
+
+    /**
+     * Makes {@code c} follow the presence of {@code userIds} (instead of whom it followed) and returns their
+     * presence now. Users of other organizations are reported offline and never followed.
+     */
+    List<PresenceState.Entry> follow(Connection c, Set<Long> userIds) {
+        synchronized (c) {
+            for (long old : c.following()) {
+                followers.computeIfPresent(old, (k, set) -> {
+                    set.remove(c);
+                    return set.isEmpty() ? null : set;
+                });
+            }
+            c.following(userIds);
+            for (long userId : userIds) {
+                followers.computeIfAbsent(userId, k -> ConcurrentHashMap.newKeySet()).add(c);
+            }
+        }
+        List<PresenceState.Entry> now = new ArrayList<>(userIds.size());
+        for (long userId : userIds) {
+            Set<Connection> theirs = byUser.getOrDefault(userId, Set.of());
+            boolean sameOrg = theirs.stream().allMatch(x -> x.orgId == c.orgId);
+            now.add(new PresenceState.Entry(Long.toString(userId),
+                    sameOrg ? presence.getOrDefault(userId, SetPresence.OFFLINE) : SetPresence.OFFLINE));
+        }
+        return now;
     }
 
     void setPresence(Connection c, String status) {
@@ -101,7 +132,13 @@ public final class ConnectionRegistry implements RoomEvents {
                 return;
             }
         }
-        toConnections(byOrg.getOrDefault(orgId, Set.of()), new PresenceChanged(Long.toString(userId), now));
+        List<Connection> told = new ArrayList<>();
+        for (Connection f : followers.getOrDefault(userId, Set.of())) {
+            if (f.orgId == orgId) {
+                told.add(f);
+            }
+        }
+        toConnections(told, new PresenceChanged(Long.toString(userId), now));
     }
 
     /** The organization's users who are online or away on this node. */
