@@ -21,9 +21,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = RemoveReaction.class, name = RemoveReaction.TYPE),
         @JsonSubTypes.Type(value = StartTyping.class, name = StartTyping.TYPE),
         @JsonSubTypes.Type(value = SetPresence.class, name = SetPresence.TYPE),
+        @JsonSubTypes.Type(value = SubscribePresence.class, name = SubscribePresence.TYPE),
 })
 public sealed interface ClientMessage permits Authenticate, SendMessage, EditMessage, DeleteMessage, SyncMessages,
-        FetchHistory, MarkRead, AddReaction, RemoveReaction, StartTyping, SetPresence {
+        FetchHistory, MarkRead, AddReaction, RemoveReaction, StartTyping, SetPresence, SubscribePresence {
     /** Longest client request id. */
     int MAX_ID_CHARS = 64;
 

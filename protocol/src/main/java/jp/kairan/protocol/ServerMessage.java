@@ -21,12 +21,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ReactionChanged.class, name = ReactionChanged.TYPE),
         @JsonSubTypes.Type(value = TypingStarted.class, name = TypingStarted.TYPE),
         @JsonSubTypes.Type(value = PresenceChanged.class, name = PresenceChanged.TYPE),
+        @JsonSubTypes.Type(value = PresenceState.class, name = PresenceState.TYPE),
         @JsonSubTypes.Type(value = RoomUpdated.class, name = RoomUpdated.TYPE),
         @JsonSubTypes.Type(value = MemberJoined.class, name = MemberJoined.TYPE),
         @JsonSubTypes.Type(value = MemberLeft.class, name = MemberLeft.TYPE),
 })
 public sealed interface ServerMessage permits SessionReady, ErrorReply, Ok, MessageAck, MessagePage, MessagePosted,
-        MessageEdited, MessageDeleted, ReceiptUpdated, ReactionChanged, TypingStarted, PresenceChanged, RoomUpdated,
+        MessageEdited, MessageDeleted, ReceiptUpdated, ReactionChanged, TypingStarted, PresenceChanged, PresenceState, RoomUpdated,
         MemberJoined, MemberLeft {
 
     /** The wire type name. */

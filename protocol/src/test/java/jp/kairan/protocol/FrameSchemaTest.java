@@ -79,8 +79,8 @@ class FrameSchemaTest {
 
     @Test
     void everyFrameRecordIsRegisteredWithJacksonUnderItsType() {
-        assertThat(CLIENT).hasSize(11);
-        assertThat(SERVER).hasSize(15);
+        assertThat(CLIENT).hasSize(12);
+        assertThat(SERVER).hasSize(16);
         assertThat(subTypeNames(ClientMessage.class)).isEqualTo(CLIENT);
         assertThat(subTypeNames(ServerMessage.class)).isEqualTo(SERVER);
     }

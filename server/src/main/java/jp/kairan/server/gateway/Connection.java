@@ -1,8 +1,8 @@
 package jp.kairan.server.gateway;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import jp.kairan.protocol.SetPresence;
 
@@ -18,6 +18,7 @@ final class Connection {
     final long sessionId;
     private final Runnable recheck;
     private volatile String presence = SetPresence.ONLINE;
+    private volatile Set<Long> following = Set.of();
 
     Connection(String id, Channel channel, long userId, long orgId, long sessionId, Runnable recheck) {
         this.id = id;
@@ -36,20 +37,34 @@ final class Connection {
         this.presence = status;
     }
 
+    Set<Long> following() {
+        return following;
+    }
+
+    void following(Set<Long> userIds) {
+        this.following = Set.copyOf(userIds);
+    }
+
     /** Asks the session to re-check its user and session (roles, suspension, sign-out). */
     void recheck() {
         recheck.run();
     }
 
-    /**
-     * Sends a close frame with {@code code} and the error code as reason, then closes; a peer that does not
-     * read is cut off after a second anyway. Any thread.
-     */
+    /** See {@link #closeChannel}. */
     void close(int code, String reason) {
+        closeChannel(channel, code, reason);
+    }
+
+    /**
+     * Sends a close frame with {@code code} and the error code as reason and lets the peer answer it (the
+     * WebSocket closing handshake, after which the protocol handler closes the socket); a peer that does not
+     * answer, or cannot because it does not read, is cut off after a second. Any thread.
+     */
+    static void closeChannel(Channel channel, int code, String reason) {
         if (!channel.isActive()) {
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, 1, TimeUnit.SECONDS);

@@ -9,15 +9,20 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.PresenceChanged;
+import jp.kairan.protocol.PresenceState;
 import jp.kairan.protocol.ServerMessage;
 import jp.kairan.protocol.SetPresence;
 import jp.kairan.protocol.api.PresenceEntry;
@@ -36,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * cut off fetches what it missed with {@code message.sync}.
  *
  * <p>Presence is kept here: a user is online when any of their connections is online, away when all are away,
- * offline with none; changes go to the organization's connected users. Thread-safe.
+ * offline with none. Changes go only to the connections that follow that user ({@code presence.subscribe}), so
+ * an organization of thousands signing in does not cost thousands squared frames. Thread-safe.
  */
 public final class ConnectionRegistry implements RoomEvents {
     private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
@@ -46,6 +52,7 @@ public final class ConnectionRegistry implements RoomEvents {
     private final Map<Long, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<Long, Set<Connection>> byOrg = new ConcurrentHashMap<>();
     private final Map<Long, String> presence = new ConcurrentHashMap<>();
+    private final Map<Long, Set<Connection>> followers = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final Counter deliveries;
     private final Counter slowConsumers;
@@ -78,7 +85,35 @@ public final class ConnectionRegistry implements RoomEvents {
             byOrg.computeIfPresent(c.orgId, (k, set) -> set.isEmpty() ? null : set);
         }
         connections.decrementAndGet();
+        follow(c, Set.of());
         presenceMayHaveChanged(c.userId, c.orgId);
+    }
+
+    /**
+     * Makes {@code c} follow the presence of {@code userIds} (instead of whom it followed) and returns their
+     * presence now. Users of other organizations are reported offline and never followed.
+     */
+    List<PresenceState.Entry> follow(Connection c, Set<Long> userIds) {
+        synchronized (c) {
+            for (long old : c.following()) {
+                followers.computeIfPresent(old, (k, set) -> {
+                    set.remove(c);
+                    return set.isEmpty() ? null : set;
+                });
+            }
+            c.following(userIds);
+            for (long userId : userIds) {
+                followers.computeIfAbsent(userId, k -> ConcurrentHashMap.newKeySet()).add(c);
+            }
+        }
+        List<PresenceState.Entry> now = new ArrayList<>(userIds.size());
+        for (long userId : userIds) {
+            Set<Connection> theirs = byUser.getOrDefault(userId, Set.of());
+            boolean sameOrg = theirs.stream().allMatch(x -> x.orgId == c.orgId);
+            now.add(new PresenceState.Entry(Long.toString(userId),
+                    sameOrg ? presence.getOrDefault(userId, SetPresence.OFFLINE) : SetPresence.OFFLINE));
+        }
+        return now;
     }
 
     void setPresence(Connection c, String status) {
@@ -97,7 +132,13 @@ public final class ConnectionRegistry implements RoomEvents {
                 return;
             }
         }
-        toConnections(byOrg.getOrDefault(orgId, Set.of()), new PresenceChanged(Long.toString(userId), now));
+        List<Connection> told = new ArrayList<>();
+        for (Connection f : followers.getOrDefault(userId, Set.of())) {
+            if (f.orgId == orgId) {
+                told.add(f);
+            }
+        }
+        toConnections(told, new PresenceChanged(Long.toString(userId), now));
     }
 
     /** The organization's users who are online or away on this node. */
@@ -124,39 +165,52 @@ public final class ConnectionRegistry implements RoomEvents {
 
     @Override
     public void toUsers(Collection<Long> userIds, ServerMessage event) {
-        ByteBuf encoded = null;
-        try {
-            for (long userId : userIds) {
-                Set<Connection> targets = byUser.get(userId);
-                if (targets == null) {
-                    continue;
-                }
-                if (encoded == null) {
-                    encoded = encode(event);
-                }
-                for (Connection c : targets) {
-                    deliver(c, encoded);
-                }
-            }
-        } finally {
-            if (encoded != null) {
-                encoded.release();
+        List<Connection> targets = new ArrayList<>();
+        for (long userId : userIds) {
+            Set<Connection> mine = byUser.get(userId);
+            if (mine != null) {
+                targets.addAll(mine);
             }
         }
+        toConnections(targets, event);
     }
 
+    /**
+     * Encodes once and hands each event loop one task that writes the same bytes to all its connections: a
+     * room of 20 costs one task per loop, not one per member. Tasks from one thread run in submission order
+     * on each loop, so each connection sees one caller's events in call order.
+     */
     private void toConnections(Collection<Connection> targets, ServerMessage event) {
         if (targets.isEmpty()) {
             return;
         }
         ByteBuf encoded = encode(event);
         try {
-            targets.forEach(c -> deliver(c, encoded));
+            Map<EventLoop, List<Connection>> byLoop = new IdentityHashMap<>();
+            for (Connection c : targets) {
+                byLoop.computeIfAbsent(c.channel.eventLoop(), k -> new ArrayList<>(targets.size())).add(c);
+            }
+            for (Map.Entry<EventLoop, List<Connection>> e : byLoop.entrySet()) {
+                ByteBuf shared = encoded.retainedDuplicate();
+                List<Connection> batch = e.getValue();
+                try {
+                    e.getKey().execute(() -> {
+                        try {
+                            batch.forEach(c -> deliver(c, shared));
+                        } finally {
+                            shared.release();
+                        }
+                    });
+                } catch (RejectedExecutionException shuttingDown) {
+                    shared.release();
+                }
+            }
         } finally {
             encoded.release();
         }
     }
 
+    /** On the connection's event loop. */
     private void deliver(Connection c, ByteBuf encoded) {
         Channel ch = c.channel;
         if (!ch.isActive()) {

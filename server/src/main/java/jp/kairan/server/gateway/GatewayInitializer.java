@@ -40,7 +40,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
                 .handshakeTimeoutMillis(services.config().authTimeout().toMillis())
                 .dropPongFrames(true)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(maxFrame)
-                        .allowExtensions(false).closeOnProtocolViolation(true).build())
+                        .allowExtensions(false).closeOnProtocolViolation(false).build())
                 .build();
     }
 
@@ -56,6 +56,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
         p.addLast("handshake-guard", new HandshakeGuard(json, services.config().allowedOrigins()));
+        p.addLast("frame-violations", FrameViolationHandler.INSTANCE);
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(services.config().maxFrameBytes()));
         p.addLast("codec", codec);

@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +36,8 @@ import jp.kairan.protocol.SendMessage;
 import jp.kairan.protocol.ServerMessage;
 import jp.kairan.protocol.SessionReady;
 import jp.kairan.protocol.SetPresence;
+import jp.kairan.protocol.SubscribePresence;
+import jp.kairan.protocol.PresenceState;
 import jp.kairan.protocol.StartTyping;
 import jp.kairan.protocol.SyncMessages;
 import jp.kairan.server.KairanException;
@@ -158,6 +162,10 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         } else if (msg instanceof SetPresence presence) {
             services.registry().setPresence(connection, presence.status());
             reply(new Ok(presence.id()));
+        } else if (msg instanceof SubscribePresence sub) {
+            Set<Long> ids = new HashSet<>();
+            sub.userIds().forEach(u -> ids.add(Long.parseLong(u)));
+            reply(new PresenceState(sub.id(), services.registry().follow(connection, ids)));
         } else if (msg instanceof Authenticate auth) {
             if (!authenticating) {
                 authenticate(auth);
@@ -339,10 +347,6 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void close(int code, String reason) {
-        if (connection != null) {
-            connection.close(code, reason);
-        } else {
-            new Connection(connectionId, ctx.channel(), 0, 0, 0, () -> { }).close(code, reason);
-        }
+        Connection.closeChannel(ctx.channel(), code, reason);
     }
 }

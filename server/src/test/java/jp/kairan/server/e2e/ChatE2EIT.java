@@ -1,0 +1,135 @@
+package jp.kairan.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import jp.kairan.server.testing.Browser;
+import jp.kairan.server.testing.TestServer;
+import jp.kairan.server.testing.TestServer.Response;
+import jp.kairan.server.testing.TestServer.SignedIn;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Two staff members talk in a room, each in their own Chromium: messages arrive live, 既読 counts update live,
+ * and when one goes offline and messages arrive meanwhile, it reconnects by itself and shows them exactly
+ * once and in order.
+ */
+class ChatE2EIT {
+    private static TestServer server;
+    private static SignedIn hanako;
+    private static SignedIn ichiro;
+    private static String roomId;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        SignedIn operator = server.operator();
+        Response org = server.post("/api/v1/orgs", Map.of("name", "回覧市", "owner", Map.of("loginId", "yamada", "displayName", "山田 花子")),
+                operator.accessToken());
+        hanako = server.firstSignIn("yamada", org.text("initialPassword"), "Sakura-Hana-2026");
+        Response u = server.post("/api/v1/orgs/" + org.body().get("org").get("id").asText() + "/users",
+                Map.of("loginId", "sato", "displayName", "佐藤 一郎"), hanako.accessToken());
+        ichiro = server.firstSignIn("sato", u.text("initialPassword"), "Asagao-Niwa-2026");
+        roomId = server.post("/api/v1/rooms", Map.of("name", "防災係", "memberIds", List.of(ichiro.userId())), hanako.accessToken()).text("id");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void twoStaffTalk_oneGoesOfflineAndCatchesUpExactlyOnceInOrder() {
+        try (Browser a = new Browser("ja"); Browser b = new Browser("ja")) {
+            signIn(a, "yamada", hanako);
+            signIn(b, "sato", ichiro);
+            openRoom(a);
+            openRoom(b);
+
+            long first = send(a, "14時から防災会議です");
+            b.waitForText("message-text-" + first, "14時から防災会議です");
+            // B has the room open and visible: it marks it read, and A sees 既読 live.
+            a.waitForText("read-count-" + first, "既読");
+            a.screenshot("chat-read-receipt");
+
+            goOffline(b, true);
+            waitForStatus(b, "online", false);
+            List<Long> whileAway = new ArrayList<>();
+            for (String text : List.of("資料は共有フォルダです", "会議室は3階です", "よろしくお願いします")) {
+                whileAway.add(send(a, text));
+            }
+            goOffline(b, false);
+            waitForStatus(b, "online", true);
+            b.waitForText("message-text-" + whileAway.get(2), "よろしくお願いします");
+            List<Long> shown = seqs(b);
+            assertThat(shown).as("each message once, in order").doesNotHaveDuplicates().isSorted();
+            assertThat(shown).containsSubsequence(first, whileAway.get(0), whileAway.get(1), whileAway.get(2));
+            assertThat(b.allByTestId("message-text-" + whileAway.get(0))).hasSize(1);
+            a.waitForText("read-count-" + whileAway.get(2), "既読");
+            b.screenshot("chat-after-reconnect");
+        }
+    }
+
+    private static void signIn(Browser b, String loginId, SignedIn user) {
+        b.open(server.baseUrl() + "/");
+        b.type("login-id", loginId);
+        b.type("login-password", user.password());
+        b.click("login-submit");
+        b.type("otp-code", server.nextTotpCode(user.totpSecret()));
+        b.click("otp-submit");
+        b.byTestId("user-name");
+    }
+
+    private static void openRoom(Browser b) {
+        b.click("nav-chat");
+        b.click("room-item-" + roomId);
+        b.byTestId("message-input");
+        waitForStatus(b, "online", true);
+    }
+
+    /** Sends through the input box and returns the seq the message got once acknowledged. */
+    private static long send(Browser b, String text) {
+        WebElement input = b.byTestId("message-input");
+        input.sendKeys(text);
+        input.sendKeys(Keys.ENTER);
+        return new WebDriverWait(b.driver(), Duration.ofSeconds(20)).until(d -> {
+            for (WebElement m : d.findElements(By.cssSelector("[data-testid^='message-text-']"))) {
+                if (m.getText().contains(text)) {
+                    return Long.parseLong(m.getAttribute("data-testid").substring("message-text-".length()));
+                }
+            }
+            return null;
+        });
+    }
+
+    private static List<Long> seqs(Browser b) {
+        List<Long> seqs = new ArrayList<>();
+        for (WebElement m : b.driver().findElements(By.cssSelector("[data-testid^='message-'][data-seq]"))) {
+            seqs.add(Long.parseLong(m.getAttribute("data-seq")));
+        }
+        return seqs;
+    }
+
+    /** Cuts the browser's network (Chrome DevTools), as a lost Wi-Fi would. */
+    private static void goOffline(Browser b, boolean offline) {
+        b.driver().executeCdpCommand("Network.enable", Map.of());
+        b.driver().executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", offline, "latency", 0,
+                "downloadThroughput", -1, "uploadThroughput", -1));
+    }
+
+    private static void waitForStatus(Browser b, String status, boolean is) {
+        new WebDriverWait(b.driver(), Duration.ofSeconds(30)).until(d -> {
+            String now = d.findElement(Browser.testId("connection-status")).getAttribute("data-status");
+            return status.equals(now) == is;
+        });
+    }
+}
