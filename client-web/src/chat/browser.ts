@@ -11,9 +11,12 @@ import type { MessageView } from '../gateway/frames';
  */
 export function attachBrowser(chat: Chat): () => void {
   const visibility = () => chat.setVisible(document.visibilityState !== 'hidden');
+  // An open WebSocket does not notice a lost network (nor DevTools' offline mode): drop it and wait.
   const online = () => chat.gateway.reconnectNow();
+  const offline = () => chat.gateway.drop();
   document.addEventListener('visibilitychange', visibility);
   addEventListener('online', online);
+  addEventListener('offline', offline);
   visibility();
   const stops = [
     chat.subscribe(() => updateTitle(chat)),
@@ -25,6 +28,7 @@ export function attachBrowser(chat: Chat): () => void {
   return () => {
     document.removeEventListener('visibilitychange', visibility);
     removeEventListener('online', online);
+    removeEventListener('offline', offline);
     for (const stop of stops) stop();
     document.title = t('app.title');
   };

@@ -52,9 +52,11 @@ function setup() {
   };
   const api = new ApiClient(fetchFn as typeof fetch);
   api.setSession({ accessToken: 'token-1', tokenType: 'Bearer', expiresIn: 300, user: me });
+  let answerPresence = true;
   const chat = new Chat(api, me, {
     createSocket: (url, protocols) => {
       const s = new FakeSocket(url, protocols);
+      s.autoReply = (f) => (answerPresence && f.type === 'presence.set' ? { type: 'ok', re: f.id } : null);
       sockets.push(s);
       return s;
     },
@@ -68,7 +70,10 @@ function setup() {
     await vi.advanceTimersByTimeAsync(0);
   }
   const sent = (type: string) => socket().sent.filter((f) => f.type === type);
-  return { chat, requests, socket, sockets, connect, sent, server };
+  const silence = () => {
+    answerPresence = false;
+  };
+  return { chat, requests, socket, sockets, connect, sent, server, silence };
 }
 
 /** Lets promises (fake fetches) settle until `condition` holds. */
@@ -95,6 +100,24 @@ describe('Chat', () => {
     chat.stop();
   });
 
+  it('follows the presence of direct-talk peers and the open room members', async () => {
+    const { chat, connect, sent, socket } = setup();
+    await connect();
+    await vi.advanceTimersByTimeAsync(200);
+    // The only room is a group: nobody to follow until it is opened.
+    expect(sent('presence.subscribe')).toEqual([{ type: 'presence.subscribe', userIds: [], id: expect.any(String) }]);
+    chat.setActiveRoom(ROOM);
+    await chat.openRoom(ROOM);
+    await vi.advanceTimersByTimeAsync(200);
+    const follow = sent('presence.subscribe').at(-1)!;
+    expect(follow).toMatchObject({ userIds: ['12'] });
+    socket().push({ type: 'presence.state', re: follow.id, statuses: [{ userId: '12', status: 'away' }] });
+    expect(chat.state.presence['12']).toBe('away');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(sent('presence.subscribe')).toHaveLength(2);
+    chat.stop();
+  });
+
   it('marks the open room read only while the page is visible', async () => {
     const { chat, connect, sent, socket } = setup();
     await connect();
@@ -115,12 +138,28 @@ describe('Chat', () => {
   it('goes away after a minute hidden and online again when visible', async () => {
     const { chat, connect, sent } = setup();
     await connect();
+    // Heartbeats repeat the current status; what matters is how it changes.
+    const changes = () => sent('presence.set').map((f) => (f as { status: string }).status)
+      .filter((status, i, all) => i === 0 || all[i - 1] !== status);
     chat.setVisible(false);
     await vi.advanceTimersByTimeAsync(59_000);
-    expect(sent('presence.set').map((f) => (f as { status: string }).status)).toEqual(['online']);
+    expect(changes()).toEqual(['online']);
     await vi.advanceTimersByTimeAsync(1_000);
     chat.setVisible(true);
-    expect(sent('presence.set').map((f) => (f as { status: string }).status)).toEqual(['online', 'away', 'online']);
+    expect(changes()).toEqual(['online', 'away', 'online']);
+    chat.stop();
+  });
+
+  it('checks a quiet connection and makes a new one when it does not answer', async () => {
+    const { chat, connect, sent, sockets, silence } = setup();
+    await connect();
+    await vi.advanceTimersByTimeAsync(50_000);
+    expect(sent('presence.set').length).toBe(2);
+    expect(sockets).toHaveLength(1);
+    silence();
+    await vi.advanceTimersByTimeAsync(50_000);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(sockets.length).toBeGreaterThan(1);
     chat.stop();
   });
 

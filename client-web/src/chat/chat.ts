@@ -11,6 +11,10 @@ export const HISTORY_PAGE = 50;
 const MARK_READ_DELAY_MS = 300;
 const TYPING_EVERY_MS = 3_000;
 const AWAY_AFTER_HIDDEN_MS = 60_000;
+const FOLLOW_DELAY_MS = 100;
+/** Without a frame from the server for this long, ask something; without an answer in HEARTBEAT_TIMEOUT_MS, reconnect. */
+const HEARTBEAT_IDLE_MS = 45_000;
+const HEARTBEAT_TIMEOUT_MS = 10_000;
 
 /**
  * The signed-in user's chat: the room state (`store.ts`), kept current by the gateway connection and the HTTP
@@ -32,6 +36,10 @@ export class Chat {
   private awayTimer: ReturnType<typeof setTimeout> | null = null;
   private readTimer: ReturnType<typeof setTimeout> | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private followTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  /** The user ids last sent in `presence.subscribe`, joined; null before the first on this connection. */
+  private followed: string | null = null;
   private readonly typingSent = new Map<string, number>();
   private readonly loadingOlder = new Map<string, Promise<void>>();
   private readonly syncingRooms = new Set<string>();
@@ -69,12 +77,14 @@ export class Chat {
   start(): void {
     this.gateway.start();
     this.loadRooms().catch(() => {});
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_IDLE_MS / 3);
   }
 
   stop(): void {
     for (const stop of this.stops) stop();
     this.gateway.stop();
-    for (const timer of [this.awayTimer, this.readTimer, this.typingTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.awayTimer, this.readTimer, this.typingTimer, this.followTimer]) if (timer) clearTimeout(timer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.listeners.clear();
   }
 
@@ -101,6 +111,7 @@ export class Chat {
     this.state = next;
     this.emit();
     this.scheduleMarkRead();
+    this.scheduleFollow();
   }
 
   private emit(): void {
@@ -113,6 +124,7 @@ export class Chat {
   setActiveRoom(roomId: string | null): void {
     this.activeRoom = roomId;
     this.scheduleMarkRead();
+    this.scheduleFollow();
   }
 
   /** The page became visible or hidden: presence goes `away` after a minute hidden, `online` when back. */
@@ -305,6 +317,8 @@ export class Chat {
   /** A new connection is authenticated: read what may have changed meanwhile. */
   private connected(): void {
     this.presenceSent = null;
+    this.followed = null;
+    this.scheduleFollow();
     this.sendPresence(this.visible || this.awayTimer ? 'online' : 'away');
     this.loadRooms().catch(() => {});
     this.loadPresence().catch(() => {});
@@ -354,6 +368,9 @@ export class Chat {
         break;
       case 'presence.changed':
         this.set(S.presenceChanged(this.state, f.userId, f.status));
+        break;
+      case 'presence.state':
+        this.set(S.presenceMerged(this.state, f.statuses));
         break;
       case 'room.updated':
         this.set(S.roomUpdated(this.state, f));
@@ -426,6 +443,40 @@ export class Chat {
     this.gateway.request({ type: 'presence.set', status }).catch(() => {
       this.presenceSent = null;
     });
+  }
+
+  /**
+   * Follows the presence of the people whose dots are on screen (direct talks, the open room's members) with
+   * `presence.subscribe`, whenever that set changes; the server then sends `presence.changed` for them only.
+   */
+  private scheduleFollow(): void {
+    if (this.followTimer || this.status !== 'online') return;
+    this.followTimer = setTimeout(() => {
+      this.followTimer = null;
+      if (this.status !== 'online') return;
+      const userIds = S.presenceFollows(this.state, this.activeRoom);
+      const key = userIds.join(',');
+      if (key === this.followed) return;
+      this.followed = key;
+      this.gateway.request({ type: 'presence.subscribe', userIds }).catch(() => {
+        this.followed = null;
+      });
+    }, FOLLOW_DELAY_MS);
+  }
+
+  /**
+   * A connection whose network died without a close (Wi-Fi gone, laptop asleep) looks open for minutes. When
+   * nothing has arrived for a while, a `presence.set` with the current status (a no-op) must be answered
+   * promptly, or the connection is dropped and made again.
+   */
+  private heartbeat(): void {
+    if (this.status !== 'online' || this.now() - this.gateway.lastReceivedAt < HEARTBEAT_IDLE_MS) return;
+    const status = this.presenceSent ?? (this.visible ? 'online' : 'away');
+    const socketAt = this.gateway.session;
+    const timeout = setTimeout(() => {
+      if (this.gateway.session === socketAt) this.gateway.drop();
+    }, HEARTBEAT_TIMEOUT_MS);
+    this.gateway.request({ type: 'presence.set', status }).then(() => clearTimeout(timeout), () => clearTimeout(timeout));
   }
 
   private scheduleTypingExpiry(): void {

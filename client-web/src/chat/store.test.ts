@@ -3,7 +3,7 @@ import type { Schemas } from '../api/client';
 import type { MessageView } from '../gateway/frames';
 import {
   contiguousTop, hasGap, initialState, memberJoined, memberLeft, mergeBySeq, messageDeleted, messageEdited,
-  messagePosted, pageLoaded, presenceChanged, presenceLoaded, reactionChanged, readCount, readMarked,
+  messagePosted, pageLoaded, presenceChanged, presenceFollows, presenceLoaded, presenceMerged, reactionChanged, readCount, readMarked,
   receiptUpdated, roomDetailLoaded, roomMessagesReset, roomsLoaded, roomUpdated, sendAcked, sendDiscarded,
   sendFailed, sendStarted, sortedRooms, syncPoints, totalUnread, typingExpired, typingIn, typingStarted,
   unreadCount, unreadMentionCount, type ChatState, type PendingSend,
@@ -293,6 +293,19 @@ describe('rooms, members, presence and typing', () => {
   it('takes the peer of a direct talk from its members', () => {
     const state = roomDetailLoaded(initialState(ME), detail({ kind: 'direct', name: '佐藤', members: detail().members.slice(0, 2) }));
     expect(state.rooms[ROOM]).toMatchObject({ peerId: SATO, member: true, memberCount: 2 });
+  });
+
+  it('follows direct-talk peers and the open room members, never the caller', () => {
+    let state = roomsLoaded(initialState(ME), [summary(), summary({ id: '8', kind: 'direct', peerId: '20', name: '高橋' })]);
+    expect(presenceFollows(state, null)).toEqual(['20']);
+    state = roomDetailLoaded(state, detail());
+    expect(presenceFollows(state, ROOM)).toEqual([SATO, SUZUKI, '20']);
+  });
+
+  it('merges presence.state', () => {
+    const state = presenceMerged(presenceLoaded(initialState(ME), [{ userId: SATO, status: 'online' }]),
+      [{ userId: SATO, status: 'offline' }, { userId: SUZUKI, status: 'away' }]);
+    expect(state.presence).toEqual({ [SUZUKI]: 'away' });
   });
 
   it('tracks presence; offline users are dropped', () => {

@@ -364,6 +364,31 @@ export function presenceLoaded(state: ChatState, entries: Schemas['PresenceEntry
   return { ...state, presence };
 }
 
+/** `presence.state`: the followed users' presence now. */
+export function presenceMerged(state: ChatState, statuses: { userId: string; status: PresenceStatus }[]): ChatState {
+  const presence = { ...state.presence };
+  for (const { userId, status } of statuses) {
+    if (status === 'offline') delete presence[userId];
+    else presence[userId] = status;
+  }
+  return { ...state, presence };
+}
+
+/**
+ * Whose presence to follow (`presence.subscribe`): the people of the caller's direct talks and the members of
+ * the open room, sorted, at most 1,000.
+ */
+export function presenceFollows(state: ChatState, openRoomId: string | null): string[] {
+  const ids = new Set<string>();
+  for (const room of Object.values(state.rooms)) {
+    if (room.member && room.kind === 'direct' && room.peerId) ids.add(room.peerId);
+  }
+  const open = openRoomId ? state.rooms[openRoomId] : undefined;
+  for (const m of open?.members ?? []) ids.add(m.userId);
+  ids.delete(state.me);
+  return [...ids].sort().slice(0, 1000);
+}
+
 export function presenceChanged(state: ChatState, userId: string, status: PresenceStatus): ChatState {
   const presence = { ...state.presence };
   if (status === 'offline') delete presence[userId];

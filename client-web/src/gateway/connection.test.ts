@@ -233,6 +233,23 @@ describe('Gateway', () => {
     expect(socket().sent.filter((f) => f.type === 'message.sync')).toEqual([]);
   });
 
+  it('drops a connection on request (the network went away) and reconnects with backoff', async () => {
+    const { gateway, socket, sockets, timers, connect } = setup();
+    gateway.start();
+    await connect();
+    const pendingSend = gateway.sendMessage(send('s-1'));
+    const old = socket();
+    gateway.drop();
+    expect(old.closedWith).toEqual({ code: 4000, reason: 'client_dropped' });
+    expect(gateway.status).toBe('waiting');
+    await timers.advance(1000);
+    await connect();
+    expect(sockets).toHaveLength(2);
+    expect(socket().sent.filter((f) => f.type === 'message.send')).toEqual([send('s-1')]);
+    socket().push({ type: 'message.ack', re: 's-1', roomId: '7', messageId: '9', seq: 1, sentAt: '2026-11-26T05:00:00Z', duplicate: false });
+    await expect(pendingSend).resolves.toMatchObject({ seq: 1 });
+  });
+
   it('answers requests by re and fails them when the connection drops', async () => {
     const { gateway, socket, connect } = setup();
     await expect(gateway.request({ type: 'receipt.read', roomId: '7', seq: 3 })).rejects.toSatisfy((e) => isGatewayError(e, 'offline'));

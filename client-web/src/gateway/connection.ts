@@ -108,6 +108,24 @@ export class Gateway {
   }
 
   /**
+   * Gives up the current connection and reconnects with backoff, as after a close: the network went away
+   * (the browser's `offline` event; an open socket does not notice by itself) or it stopped answering.
+   */
+  drop(): void {
+    const socket = this.socket;
+    if (this.stopped || !socket) return;
+    this.closed(socket, 1006, 'dropped');
+    try {
+      socket.close(4000, 'client_dropped');
+    } catch {
+      // already closing
+    }
+  }
+
+  /** When the last frame arrived from the server (ms, `Date.now()`), 0 before any. */
+  lastReceivedAt = 0;
+
+  /**
    * Posts a message. The frame's `id` is its idempotency key: keep it, and the same frame is sent again after
    * a reconnect until the server acknowledges it. Resolves with the ack; rejects with the server's error.
    */
@@ -207,6 +225,7 @@ export class Gateway {
   }
 
   private receive(text: string): void {
+    this.lastReceivedAt = Date.now();
     const decoded = decodeServerFrame(text);
     if (!decoded.ok) return;
     const frame = decoded.frame;

@@ -88,6 +88,7 @@ describe('client frames', () => {
     { type: 'reaction.remove', id: 'i', roomId: '590372839467008001', messageId: '590372839467012096', emoji: '🙇' },
     { type: 'typing.start', id: 'j', roomId: '590372839467008001' },
     { type: 'presence.set', id: 'k', status: 'away' },
+    { type: 'presence.subscribe', id: 'l', userIds: ['590372839467004002', '590372839467004003'] },
   ];
 
   it('cover every client type', () => {

@@ -6,8 +6,8 @@
 import type {
   AddReaction, Authenticate, DeleteMessage, EditMessage, ErrorReply, FetchHistory, MarkRead, MemberJoined, MemberLeft,
   MessageAck, MessageDeleted, MessageEdited, MessagePage, MessagePosted, MessageView, Ok, PresenceChanged,
-  ReactionChanged, ReceiptUpdated, RemoveReaction, RoomUpdated, SendMessage, SessionReady, SetPresence, StartTyping,
-  SyncMessages, TypingStarted,
+  PresenceState, ReactionChanged, ReceiptUpdated, RemoveReaction, RoomUpdated, SendMessage, SessionReady, SetPresence,
+  StartTyping, SubscribePresence, SyncMessages, TypingStarted,
 } from './frames.gen';
 
 export type * from './frames.gen';
@@ -19,13 +19,13 @@ export const SUBPROTOCOL = 'kairan.v1';
 
 /** Everything the client may send. */
 export type ClientFrame = Authenticate | SendMessage | EditMessage | DeleteMessage | SyncMessages | FetchHistory
-  | MarkRead | AddReaction | RemoveReaction | StartTyping | SetPresence;
+  | MarkRead | AddReaction | RemoveReaction | StartTyping | SetPresence | SubscribePresence;
 export type ClientFrameType = ClientFrame['type'];
 
 /** Everything the server sends: replies (with `re`) and events. */
-export type ServerFrame = SessionReady | MessageAck | MessagePage | Ok | ErrorReply | MessagePosted | MessageEdited
-  | MessageDeleted | ReceiptUpdated | ReactionChanged | TypingStarted | PresenceChanged | RoomUpdated | MemberJoined
-  | MemberLeft;
+export type ServerFrame = SessionReady | MessageAck | MessagePage | Ok | PresenceState | ErrorReply | MessagePosted
+  | MessageEdited | MessageDeleted | ReceiptUpdated | ReactionChanged | TypingStarted | PresenceChanged | RoomUpdated
+  | MemberJoined | MemberLeft;
 export type ServerFrameType = ServerFrame['type'];
 
 /** A server frame of one type. */
@@ -34,7 +34,7 @@ export type FrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T 
 // ---- the decoder -----------------------------------------------------------------------------------------
 
 /** How a field is checked: its JSON type, `?` when it may be absent or null. */
-type Kind = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'message' | 'messages'
+type Kind = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'message' | 'messages' | 'statuses'
   | 'string?' | 'object?';
 
 type Fields<T> = { [K in Exclude<keyof T, 'type'>]-?: Kind };
@@ -54,6 +54,7 @@ const SERVER_FIELDS: { [T in ServerFrameType]: Fields<FrameOf<T>> } = {
   'message.ack': { re: 'string', roomId: 'string', messageId: 'string', seq: 'number', sentAt: 'string', duplicate: 'boolean' },
   'message.page': { re: 'string', roomId: 'string', messages: 'messages', hasMore: 'boolean', lastSeq: 'number' },
   ok: { re: 'string' },
+  'presence.state': { re: 'string', statuses: 'statuses' },
   error: { re: 'string?', code: 'string', message: 'string', messageJa: 'string', retryable: 'boolean', detail: 'string?' },
   'message.posted': { roomId: 'string', message: 'message' },
   'message.edited': { roomId: 'string', messageId: 'string', seq: 'number', text: 'string', editedAt: 'string' },
@@ -72,7 +73,7 @@ const SERVER_FIELDS: { [T in ServerFrameType]: Fields<FrameOf<T>> } = {
 /** Every type the client may send, as listed in PROTOCOL.md. */
 export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = [
   'session.authenticate', 'message.send', 'message.edit', 'message.delete', 'message.sync', 'message.history',
-  'receipt.read', 'reaction.add', 'reaction.remove', 'typing.start', 'presence.set',
+  'receipt.read', 'reaction.add', 'reaction.remove', 'typing.start', 'presence.set', 'presence.subscribe',
 ];
 
 /** Every type the server sends. */
@@ -93,6 +94,8 @@ function matches(value: unknown, kind: Kind): boolean {
     case 'object?': return value == null || isObject(value);
     case 'message': return isMessage(value);
     case 'messages': return Array.isArray(value) && value.every(isMessage);
+    case 'statuses': return Array.isArray(value)
+      && value.every((v) => isObject(v) && typeof v.userId === 'string' && typeof v.status === 'string');
   }
 }
 

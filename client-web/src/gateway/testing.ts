@@ -13,8 +13,14 @@ export class FakeSocket implements SocketLike {
 
   constructor(readonly url: string, readonly protocols: string[]) {}
 
+  /** Answers frames by itself when it returns a reply (e.g. `ok` to `presence.set`). */
+  autoReply: ((frame: ClientFrame) => object | null) | null = null;
+
   send(data: string): void {
-    this.sent.push(JSON.parse(data) as ClientFrame);
+    const frame = JSON.parse(data) as ClientFrame;
+    this.sent.push(frame);
+    const reply = this.autoReply?.(frame);
+    if (reply) queueMicrotask(() => this.push(reply));
   }
 
   close(code?: number, reason?: string): void {

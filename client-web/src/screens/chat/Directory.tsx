@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import type { Chat } from '../../chat/chat';
 import { ErrorMessage } from '../../components/ui';
@@ -13,6 +13,11 @@ export function Directory({ chat }: { chat: Chat }) {
   const directory = useLoad(() => api.call('get', '/api/v1/directory', { query: { q: q || undefined } }), [q]);
   const start = useAction();
   const people = (directory.data ?? []).filter((e) => e.id !== chat.me.id);
+
+  // Presence of people outside the followed set is a snapshot: read it fresh.
+  useEffect(() => {
+    chat.loadPresence().catch(() => {});
+  }, [chat]);
 
   const talk = (userId: string) => start.run(async () => {
     const room = await chat.openDirect(userId);

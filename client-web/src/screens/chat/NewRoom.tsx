@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Schemas } from '../../api/client';
 import type { Chat } from '../../chat/chat';
 import { ErrorMessage, Field } from '../../components/ui';
@@ -11,6 +11,11 @@ export function NewRoom({ chat }: { chat: Chat }) {
   const [name, setName] = useState('');
   const [members, setMembers] = useState<Schemas['DirectoryEntry'][]>([]);
   const action = useAction();
+
+  // Presence of people outside the followed set is a snapshot: read it fresh.
+  useEffect(() => {
+    chat.loadPresence().catch(() => {});
+  }, [chat]);
 
   function submit(e: Event) {
     e.preventDefault();
