@@ -67,7 +67,7 @@ export function App() {
 }
 
 /** Routes of the chat screen (`#/` is the chat for users of an organization). */
-const CHAT_PAGES = ['', 'rooms', 'new-room', 'directory'];
+const CHAT_PAGES = ['', 'rooms', 'new-room', 'directory', 'org-rooms'];
 
 /**
  * The signed-in user's chat while they belong to an organization (the operator has none): connected on sign-in,

@@ -188,7 +188,7 @@ describe('Chat', () => {
     chat.stop();
   });
 
-  it('shows a send as pending, then the stored message, and reports the read to the server', async () => {
+  it('shows a send as pending, then the stored message, without a read receipt of its own', async () => {
     const { chat, connect, sent, socket } = setup();
     await connect();
     await chat.openRoom(ROOM);
@@ -199,7 +199,8 @@ describe('Chat', () => {
     expect(chat.state.rooms[ROOM].pending.map((p) => p.status)).toEqual(['sending']);
     socket().push({ type: 'message.ack', re: frame.id, roomId: ROOM, messageId: '1004', seq: 4, sentAt: '2026-11-26T05:00:00Z', duplicate: false });
     expect(chat.state.rooms[ROOM].pending.map((p) => p.status)).toEqual(['acked']);
-    expect(sent('receipt.read').at(-1)).toMatchObject({ roomId: ROOM, seq: 4 });
+    // The server moved our read seq when it stored the message; nothing more to say.
+    expect(sent('receipt.read')).not.toContainEqual(expect.objectContaining({ seq: 4 }));
     socket().push({ type: 'message.posted', roomId: ROOM, message: msg(4, { senderId: '11', text: 'お疲れさまです @佐藤' }) });
     expect(chat.state.rooms[ROOM].pending).toEqual([]);
     expect(chat.state.rooms[ROOM].messages.filter((m) => m.text === 'お疲れさまです @佐藤')).toHaveLength(1);

@@ -343,12 +343,8 @@ export class Chat {
         this.set(S.pageLoaded(this.state, { ...f, direction: 'newer' }));
         break;
       case 'message.ack':
+        // The server moved our read seq to this message when storing it (PROTOCOL.md, "Sending reads").
         this.set(S.sendAcked(this.state, f));
-        // The store counts one's own message as read; say so to the server too, so that other tabs and the
-        // next room list agree even where the server does not move the sender's read seq by itself.
-        if (f.roomId === this.activeRoom && this.visible) {
-          this.gateway.request({ type: 'receipt.read', roomId: f.roomId, seq: f.seq }).catch(() => {});
-        }
         break;
       case 'message.edited':
         this.set(S.messageEdited(this.state, f));

@@ -164,6 +164,15 @@ describe('read receipts', () => {
     expect(room().members?.find((m) => m.userId === SUZUKI)).toMatchObject({ readSeq: 10, readAt: '2026-11-26T07:00:00Z' });
   });
 
+  it('counts a member who posts as having read up to their message', () => {
+    let state = roomDetailLoaded(withMessages(5, 8, 10), detail());
+    const room = () => state.rooms[ROOM];
+    expect(readCount(room(), { seq: 10, senderId: ME })).toBe(1);
+    state = messagePosted(state, msg(11, { senderId: SUZUKI, senderName: '鈴木' })).state;
+    expect(readCount(room(), { seq: 10, senderId: ME })).toBe(2);
+    expect(room().members?.find((m) => m.userId === SUZUKI)?.readSeq).toBe(11);
+  });
+
   it('has no 既読 count before the members are known', () => {
     expect(readCount(withMessages(10).rooms[ROOM], { seq: 10, senderId: ME })).toBeNull();
   });

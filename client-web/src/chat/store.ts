@@ -242,14 +242,21 @@ function applyMessages(state: ChatState, room: RoomState, incoming: MessageView[
 /**
  * A live `message.posted`. Returns `gap` when seqs are missing between what is held and this message: the
  * caller then sends `message.sync` from the room's `syncedSeq`. A room holding nothing yet has no gap (its
- * history is read when it is opened).
+ * history is read when it is opened). Sending reads: the sender's read seq becomes at least the message's
+ * (PROTOCOL.md, "Sending reads"), which no `receipt.updated` announces.
  */
 export function messagePosted(state: ChatState, message: MessageView): { state: ChatState; gap: boolean } {
   const room = state.rooms[message.roomId];
   if (!room) return { state, gap: false };
   const gap = room.messages.length > 0 && message.seq > room.syncedSeq + 1;
   const next = applyMessages(state, room, [message]);
-  return { state: { ...state, rooms: { ...state.rooms, [room.id]: next } }, gap };
+  const posted = { ...state, rooms: { ...state.rooms, [room.id]: next } };
+  return {
+    state: receiptUpdated(posted, {
+      type: 'receipt.updated', roomId: message.roomId, userId: message.senderId, seq: message.seq, readAt: message.sentAt,
+    }),
+    gap,
+  };
 }
 
 /**

@@ -3,14 +3,17 @@ import type { Chat } from '../../chat/chat';
 import { useChat, useRoute } from '../../hooks';
 import { t } from '../../i18n/i18n';
 import { Directory } from './Directory';
+import { isOwner } from '../../roles';
 import { NewRoom } from './NewRoom';
+import { OrgRooms } from './OrgRooms';
 import { RoomList } from './RoomList';
 import { RoomSettings } from './RoomSettings';
 import { RoomView } from './RoomView';
 
 /**
  * The chat: the room list on the left and, on the right, a room (`#/rooms/{id}`), its settings
- * (`#/rooms/{id}/settings`), a new group (`#/new-room`) or the directory (`#/directory`). On narrow screens
+ * (`#/rooms/{id}/settings`), a new group (`#/new-room`), the directory (`#/directory`) or, for owners, all
+ * rooms of the organization (`#/org-rooms`). On narrow screens
  * only one of the two shows.
  */
 export function ChatScreen({ chat }: { chat: Chat }) {
@@ -34,6 +37,7 @@ export function ChatScreen({ chat }: { chat: Chat }) {
   else if (roomId) main = <RoomView key={roomId} chat={chat} roomId={roomId} />;
   else if (page === 'new-room') main = <NewRoom chat={chat} />;
   else if (page === 'directory') main = <Directory chat={chat} />;
+  else if (page === 'org-rooms' && isOwner(chat.me)) main = <OrgRooms chat={chat} />;
 
   return (
     <div class={`chat${main ? ' has-main' : ''}`}>

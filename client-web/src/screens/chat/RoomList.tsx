@@ -4,6 +4,7 @@ import type { Chat } from '../../chat/chat';
 import { sortedRooms, unreadCount, unreadMentionCount, type RoomState } from '../../chat/store';
 import { shortTime } from '../../format';
 import { lang, t } from '../../i18n/i18n';
+import { isOwner } from '../../roles';
 import { Avatar, ConnectionStatus, PresenceDot, presenceOf } from './parts';
 
 /** The caller's rooms, newest activity first, with unread counts; links to new rooms and direct talks. */
@@ -21,6 +22,7 @@ export function RoomList({ chat, activeId }: { chat: Chat; activeId: string | nu
         <div class="room-list-actions">
           <a class="button small primary" href="#/new-room" data-testid="new-room">{t('chat.newRoom')}</a>
           <a class="button small" href="#/directory" data-testid="new-direct">{t('chat.newDirect')}</a>
+          {isOwner(chat.me) && <a class="button small" href="#/org-rooms" data-testid="org-rooms-open">{t('chat.orgRooms')}</a>}
         </div>
       </div>
       <div class="room-list-tools">

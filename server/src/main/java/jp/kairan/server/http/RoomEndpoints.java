@@ -51,6 +51,7 @@ final class RoomEndpoints {
         r.get("/api/v1/presence", req -> presence.apply(orgOf(req.principal())));
 
         r.get("/api/v1/rooms", req -> messages.roomList(req.principal()));
+        r.get("/api/v1/orgs/{orgId}/rooms", req -> rooms.orgRooms(req.principal(), req.pathId("orgId")));
         r.post("/api/v1/rooms", req -> new ApiHandler.Created(
                 rooms.create(req.principal(), req.body(CreateRoomRequest.class), req.origin())));
         r.post("/api/v1/rooms/direct", req -> rooms.openDirect(req.principal(), req.body(DirectRoomRequest.class), req.origin()));

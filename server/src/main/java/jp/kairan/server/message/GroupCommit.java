@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * bounded queue, so one room's messages are stored, numbered and published in arrival order, and two lanes
  * never lock the same room row. Per batch: look up earlier sends by idempotency key, look up quoted messages,
  * lock the batch's rooms in id order and read their last seqs, insert the messages and mention rows with
- * JDBC batching (ids are assigned here, so batching stays on), raise the rooms' last seqs, commit. Only after
+ * JDBC batching (ids are assigned here, so batching stays on), raise the rooms' last seqs and the senders' read
+ * positions, commit. Only after
  * the commit are the messages published and the senders' futures completed. A full lane queue fails the send
  * at once with {@code server_busy}.
  *
@@ -246,8 +247,13 @@ final class GroupCommit implements AutoCloseable {
             if (!rows.isEmpty()) {
                 repository.insert(tx, rows, mentionRows);
                 Map<Long, Long> raised = new HashMap<>();
-                rows.forEach(r -> raised.merge(r.roomId(), r.seq(), Math::max));
+                Map<List<Long>, Long> senders = new HashMap<>();
+                for (MessageRepository.NewMessage r : rows) {
+                    raised.merge(r.roomId(), r.seq(), Math::max);
+                    senders.merge(List.of(r.roomId(), r.senderId()), r.seq(), Math::max);
+                }
                 repository.raiseLastSeq(tx, raised, now);
+                repository.markSendersRead(tx, senders, now);
             }
             resolveInBatchDuplicates(outcomes);
             return outcomes;

@@ -121,6 +121,39 @@ final class MessageRepository {
         });
     }
 
+    /**
+     * Moves each sender's read position to their newest message of the batch (sending a message means one
+     * has read the room up to it) and records the receipt. A new message's seq is the room's newest, so the
+     * position always moves forward.
+     */
+    void markSendersRead(Tx tx, Map<List<Long>, Long> seqByRoomAndSender, Instant at) {
+        tx.jdbc(c -> {
+            try (PreparedStatement moved = c.prepareStatement("UPDATE room_members SET read_seq = ?, read_at = ? "
+                    + "WHERE room_id = ? AND user_id = ? AND read_seq < ?");
+                 PreparedStatement receipt = c.prepareStatement("INSERT INTO read_receipts (room_id, user_id, up_to_seq, "
+                         + "read_at) VALUES (?, ?, ?, ?)")) {
+                for (Map.Entry<List<Long>, Long> e : seqByRoomAndSender.entrySet()) {
+                    long roomId = e.getKey().get(0);
+                    long userId = e.getKey().get(1);
+                    moved.setLong(1, e.getValue());
+                    moved.setObject(2, UtcTimes.toColumn(at));
+                    moved.setLong(3, roomId);
+                    moved.setLong(4, userId);
+                    moved.setLong(5, e.getValue());
+                    moved.addBatch();
+                    receipt.setLong(1, roomId);
+                    receipt.setLong(2, userId);
+                    receipt.setLong(3, e.getValue());
+                    receipt.setObject(4, UtcTimes.toColumn(at));
+                    receipt.addBatch();
+                }
+                moved.executeBatch();
+                receipt.executeBatch();
+            }
+            return null;
+        });
+    }
+
     void raiseLastSeq(Tx tx, Map<Long, Long> lastSeqByRoom, Instant at) {
         tx.jdbc(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE rooms SET last_seq = ?, last_message_at = ? WHERE id = ?")) {

@@ -248,6 +248,10 @@ public final class MessageService implements AutoCloseable {
         return db.call(tx -> {
             Membership room = rooms.membership(tx, roomId);
             rooms.requireReader(tx, room, user, "readers", origin);
+            long last = repository.lastSeq(tx, roomId);
+            if (seq < 1 || seq > last) {
+                throw new KairanException(ErrorCode.INVALID_SEQ, "seq " + seq + " is not a message of the room (last " + last + ")", "seq");
+            }
             MessageRepository.Row message = repository.at(tx, Map.of(roomId, seq)).stream().findFirst()
                     .orElseThrow(() -> new KairanException(ErrorCode.NOT_FOUND, "no message " + seq + " in room " + roomId));
             Map<Long, Instant> times = repository.readTimes(tx, roomId, seq);

@@ -122,6 +122,43 @@ final class RoomRepository {
         });
     }
 
+    /** Every room of an organization with its member count; members of direct talks for naming them. */
+    List<MyRoom> roomsOfOrg(Tx tx, long orgId) {
+        return tx.jdbc(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.id, r.org_id, r.kind, r.name, r.direct_key, "
+                    + "r.created_at, r.archived_at, r.last_seq, "
+                    + "(SELECT COUNT(*) FROM room_members x WHERE x.room_id = r.id) "
+                    + "FROM rooms r WHERE r.org_id = ? ORDER BY r.last_message_at DESC, r.id DESC")) {
+                ps.setLong(1, orgId);
+                List<MyRoom> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new MyRoom(room(rs, 1), null, 0, rs.getInt(9)));
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    /** Display names of the members of an organization's direct talks, by room. */
+    Map<Long, List<String>> directMemberNames(Tx tx, long orgId) {
+        return tx.jdbc(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.room_id, u.display_name FROM room_members m "
+                    + "JOIN rooms r ON r.id = m.room_id AND r.kind = 'direct' JOIN users u ON u.id = m.user_id "
+                    + "WHERE r.org_id = ? ORDER BY m.room_id, u.display_name")) {
+                ps.setLong(1, orgId);
+                Map<Long, List<String>> names = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        names.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2));
+                    }
+                }
+                return names;
+            }
+        });
+    }
+
     /** For each direct talk of {@code userId}: the other person's id and display name. */
     Map<Long, Map.Entry<Long, String>> directPeers(Tx tx, long userId) {
         return tx.jdbc(c -> {

@@ -21,6 +21,7 @@ import jp.kairan.protocol.api.CreateRoomRequest;
 import jp.kairan.protocol.api.DirectRoomRequest;
 import jp.kairan.protocol.api.RoomDetail;
 import jp.kairan.protocol.api.RoomMember;
+import jp.kairan.protocol.api.RoomSummary;
 import jp.kairan.protocol.api.UpdateMemberRequest;
 import jp.kairan.protocol.api.UpdateRoomRequest;
 import jp.kairan.server.KairanException;
@@ -185,10 +186,11 @@ public final class RoomService {
         RoomDetail detail = db.call(tx -> {
             repository.lock(tx, roomId);
             Membership room = repository.membership(tx, roomId);
-            requireManager(room, actor);
+            requireMember(room, actor);
             if (room.direct()) {
                 throw new KairanException(ErrorCode.CONFLICT, "direct talks have no name and cannot be archived");
             }
+            requireManager(room, actor);
             if (room.archived() && name != null && !Boolean.FALSE.equals(req.archived())) {
                 throw new KairanException(ErrorCode.ROOM_ARCHIVED, "room " + roomId + " is archived");
             }
@@ -220,8 +222,9 @@ public final class RoomService {
         RoomDetail detail = db.call(tx -> {
             repository.lock(tx, roomId);
             Membership room = repository.membership(tx, roomId);
-            requireManager(room, actor);
+            requireMember(room, actor);
             requireOpenGroup(room);
+            requireManager(room, actor);
             wanted.removeAll(room.memberIds());
             if (room.memberIds().size() + wanted.size() > MAX_MEMBERS) {
                 throw new KairanException(ErrorCode.INVALID_FIELD, "at most " + MAX_MEMBERS + " members", "userIds");
@@ -307,6 +310,23 @@ public final class RoomService {
         invalidate(roomId);
         // To the members before the change, so the one who left hears it too.
         events.toRoom(before, new MemberLeft(Long.toString(roomId), Long.toString(userId), Long.toString(actor.userId())));
+    }
+
+    /**
+     * Every room of the organization, for its owners to find the one they must read (names and sizes only; opening
+     * one is audited). Everyone else gets {@code forbidden}.
+     */
+    public List<RoomSummary> orgRooms(Principal actor, long orgId) {
+        if (!actor.ownerOf(orgId)) {
+            throw new KairanException(ErrorCode.FORBIDDEN, "only the organization's owners list all its rooms");
+        }
+        return db.call(tx -> {
+            Map<Long, List<String>> directNames = repository.directMemberNames(tx, orgId);
+            return repository.roomsOfOrg(tx, orgId).stream().map(r -> new RoomSummary(Long.toString(r.room().id()),
+                    r.room().kind(), r.room().direct() ? String.join(" / ", directNames.getOrDefault(r.room().id(), List.of()))
+                    : r.room().name(), r.room().archivedAt() != null, null, r.memberCount(), r.room().lastSeq(), 0, 0, 0,
+                    null, null)).toList();
+        });
     }
 
     /** The rooms of a user with their positions, for the room list. */

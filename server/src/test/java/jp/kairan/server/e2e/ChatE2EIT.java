@@ -79,6 +79,27 @@ class ChatE2EIT {
         }
     }
 
+    @Test
+    void anOwnerFindsAnyRoomOfTheOrganizationAndReadsItReadOnly() {
+        String privateRoom = server.post("/api/v1/rooms", Map.of("name", "人事の相談", "memberIds", List.of()),
+                ichiro.accessToken()).text("id");
+        try (jp.kairan.server.testing.WsClient ws = jp.kairan.server.testing.WsClient.signedIn(server.gatewayUrl(), ichiro.accessToken())) {
+            ws.request(Map.of("type", "message.send", "id", "hr-1", "roomId", privateRoom, "text", "異動の件で相談です"));
+        }
+        try (Browser owner = new Browser("ja")) {
+            signIn(owner, "yamada", hanako);
+            owner.click("nav-chat");
+            owner.click("org-rooms-open");
+            owner.byTestId("org-rooms-audit-note");
+            owner.click("org-room-open-" + privateRoom);
+            owner.byTestId("readonly-banner");
+            new WebDriverWait(owner.driver(), Duration.ofSeconds(20)).until(d -> d.findElements(
+                    By.cssSelector("[data-testid^='message-text-']")).stream().anyMatch(e -> e.getText().contains("異動の件で相談です")));
+            assertThat(owner.allByTestId("message-input")).as("read-only: no input").isEmpty();
+            owner.screenshot("chat-owner-read-only");
+        }
+    }
+
     private static void signIn(Browser b, String loginId, SignedIn user) {
         b.open(server.baseUrl() + "/");
         b.type("login-id", loginId);

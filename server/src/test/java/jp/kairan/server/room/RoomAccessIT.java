@@ -28,6 +28,7 @@ class RoomAccessIT {
     private static SignedIn colleague;
     private static SignedIn otherOrgUser;
     private static String roomId;
+    private static String orgA;
     private static long seq;
 
     @BeforeAll
@@ -36,7 +37,7 @@ class RoomAccessIT {
         operator = server.operator();
         Response a = server.post("/api/v1/orgs", Map.of("name", "甲市", "owner", Map.of("loginId", "own.a", "displayName", "甲 所有者")),
                 operator.accessToken());
-        String orgA = a.body().get("org").get("id").asText();
+        orgA = a.body().get("org").get("id").asText();
         owner = server.firstSignIn("own.a", a.text("initialPassword"), "Sakura-Hana-101");
         admin = user(orgA, "adm.a", "管理 花子", List.of("admin"));
         auditor = user(orgA, "aud.a", "監査 太郎", List.of("auditor"));
@@ -77,6 +78,9 @@ class RoomAccessIT {
         assertThat(detail.status()).isEqualTo(200);
         assertThat(detail.body().path("readOnly").asBoolean()).isTrue();
         assertThat(detail.body().path("myRole").isNull()).isTrue();
+        Response all = server.get("/api/v1/orgs/" + orgA + "/rooms", owner.accessToken());
+        assertThat(all.body().findValues("id")).extracting(JsonNode::asText).contains(roomId);
+        assertThat(all.body().get(0).path("lastMessage").isNull()).as("the list carries no content").isTrue();
         Response history = server.get("/api/v1/rooms/" + roomId + "/messages", owner.accessToken());
         assertThat(history.body().path("messages").get(0).path("text").asText()).isEqualTo("非公開の相談です");
         int audited = server.server().database().call(tx -> ((Number) tx.session().createNativeQuery(
@@ -104,6 +108,7 @@ class RoomAccessIT {
             assertThat(server.post("/api/v1/rooms/" + roomId + "/members", Map.of("userIds", List.of(outsider.userId())), token).code())
                     .isEqualTo("forbidden");
             assertThat(server.get("/api/v1/rooms", token).body().toString()).doesNotContain(roomId);
+            assertThat(server.get("/api/v1/orgs/" + orgA + "/rooms", token).status()).as("org room list").isIn(403, 404);
             try (WsClient ws = WsClient.signedIn(server.gatewayUrl(), token)) {
                 for (Map<String, Object> frame : List.<Map<String, Object>>of(
                         Map.of("type", "message.send", "id", "f1", "roomId", roomId, "text", "のぞき"),
