@@ -21,6 +21,11 @@ final class FrameRules {
         if (value == null || !DECIMAL_ID.matcher(value).matches()) {
             throw new IllegalArgumentException(field + " must be a decimal id");
         }
+        try {
+            Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(field + " must be a decimal id below 2^63");
+        }
         return value;
     }
 

@@ -14,6 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import jp.kairan.protocol.Json;
+import jp.kairan.protocol.ProtocolVersion;
+import jp.kairan.protocol.api.ClientConfig;
+import jp.kairan.server.gateway.ConnectionRegistry;
+import jp.kairan.server.gateway.GatewayServer;
+import jp.kairan.server.message.MessageService;
+import jp.kairan.server.room.RoomService;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.auth.AuthServices;
 import jp.kairan.server.config.ServerConfig;
@@ -39,7 +45,11 @@ public final class KairanServer implements AutoCloseable {
     private final OrgService orgs;
     private final Departments departments;
     private final AuthServices auth;
+    private final ConnectionRegistry registry;
+    private final RoomService rooms;
+    private final MessageService messages;
     private HttpServer http;
+    private GatewayServer gateway;
 
     private KairanServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -54,7 +64,7 @@ public final class KairanServer implements AutoCloseable {
         entities.addAll(AuditService.entityClasses());
         entities.addAll(OrgService.entityClasses());
         entities.addAll(AuthServices.entityClasses());
-        this.db = Database.open(config.database(), entities, metrics);
+        this.db = Database.open(config.database(), entities, metrics, config.messages().writerLanes());
         ObjectMapper json = Json.mapper();
         AuditService audit = new AuditService(clock, json);
         this.orgs = new OrgService(clock, audit);
@@ -63,6 +73,11 @@ public final class KairanServer implements AutoCloseable {
         this.auth = new AuthServices(db, clock, config.auth(), orgs, audit, mail, config.mail().enabled(), metrics,
                 config.dataDir());
         auth.start();
+        this.registry = new ConnectionRegistry(json, config.gateway().writeBufferHighBytes(), metrics);
+        auth.sessions().onUserChanged(registry::userChanged);
+        this.rooms = new RoomService(db, clock, audit, registry);
+        this.messages = new MessageService(db, clock, audit, rooms, registry, config.messages(), metrics);
+        messages.start();
     }
 
     /** Connects, migrates and wires the services without serving. */
@@ -75,8 +90,13 @@ public final class KairanServer implements AutoCloseable {
         KairanServer server = new KairanServer(config, clock);
         try {
             server.bootstrap();
+            server.gateway = new GatewayServer(config.gateway(), clock, server.auth.sessions(), server.messages,
+                    server.registry, Json.mapper(), server.metrics);
+            server.gateway.start();
+            ClientConfig clientConfig = new ClientConfig(config.gateway().publicUrl().orElse(null), server.gateway.port(),
+                    "/ws", config.gateway().tls(), ProtocolVersion.SUBPROTOCOLS);
             server.http = new HttpServer(config.http(), Json.mapper(), server.db, server.orgs, server.departments,
-                    server.auth, server.metrics);
+                    server.auth, server.rooms, server.messages, server.registry::presence, clientConfig, server.metrics);
             server.http.start();
             return server;
         } catch (RuntimeException e) {
@@ -117,6 +137,19 @@ public final class KairanServer implements AutoCloseable {
         return db;
     }
 
+    public RoomService rooms() {
+        return rooms;
+    }
+
+    public MessageService messages() {
+        return messages;
+    }
+
+    /** The gateway port, once started. */
+    public int gatewayPort() {
+        return gateway.port();
+    }
+
     /** The HTTP port, once started. */
     public int httpPort() {
         return http.port();
@@ -127,6 +160,10 @@ public final class KairanServer implements AutoCloseable {
         if (http != null) {
             http.stop();
         }
+        if (gateway != null) {
+            gateway.close();
+        }
+        messages.close();
         mail.close();
         db.close();
         metrics.close();

@@ -24,7 +24,17 @@ public enum AuditAction {
     USER_CREATED("org.user.created"),
     USER_UPDATED("org.user.updated"),
     USER_STATUS_CHANGED("org.user.status.changed"),
-    ROLES_CHANGED("org.user.roles.changed");
+    ROLES_CHANGED("org.user.roles.changed"),
+    ROOM_CREATED("room.created"),
+    ROOM_RENAMED("room.renamed"),
+    ROOM_ARCHIVED("room.archived"),
+    ROOM_RESTORED("room.restored"),
+    ROOM_MEMBERS_ADDED("room.members.added"),
+    ROOM_MEMBER_REMOVED("room.member.removed"),
+    ROOM_MEMBER_ROLE_CHANGED("room.member.role.changed"),
+    /** An org owner who is not a member read a room (its members, history or readers). */
+    ROOM_READ_BY_OWNER("room.read.by-owner"),
+    MESSAGE_DELETED("message.deleted");
 
     private final String wireName;
 

@@ -41,6 +41,7 @@ public final class Sessions {
     private final AuditService audit;
     private final Cache<Long, Optional<UserProfile>> users;
     private final Cache<Long, Boolean> liveSessions;
+    private volatile java.util.function.LongConsumer userChanged = userId -> { };
 
     Sessions(Database db, AuthConfig config, OrgService orgs, Credentials credentials, RefreshTokens refreshTokens,
              TokenService tokens, AuditService audit) {
@@ -68,6 +69,47 @@ public final class Sessions {
             throw new KairanException(ErrorCode.ACCOUNT_DISABLED, "user " + user.id() + " is suspended");
         }
         return user.principal();
+    }
+
+    /**
+     * A connection's identity: the user, the session (refresh family) and when the token expires.
+     *
+     * @param user      the user as of now
+     * @param sessionId the sign-in session
+     * @param expiresAt when the access token expires
+     */
+    public record Authenticated(UserProfile user, long sessionId, java.time.Instant expiresAt) {
+    }
+
+    /** As {@link #authenticate}, for long-lived connections that must know the session and the token's expiry. */
+    public Authenticated authenticateConnection(String accessToken) {
+        TokenService.AccessClaims claims = tokens.verify(accessToken);
+        UserProfile user = current(claims.userId(), claims.sessionId()).orElseThrow(
+                () -> new KairanException(ErrorCode.UNAUTHENTICATED, "session " + claims.sessionId() + " has ended"));
+        if (user.status() != UserStatus.ACTIVE) {
+            throw new KairanException(ErrorCode.ACCOUNT_DISABLED, "user " + user.id() + " is suspended");
+        }
+        return new Authenticated(user, claims.sessionId(), claims.expiresAt());
+    }
+
+    /**
+     * The user of a session if the session is still live (suspended users included, so callers can tell);
+     * empty when the session ended or the user is gone. Blocks on a cache miss.
+     */
+    public Optional<UserProfile> current(long userId, long sessionId) {
+        boolean live = liveSessions.get(sessionId, id -> db.call(tx -> refreshTokens.familyActive(tx, id)));
+        if (!live) {
+            return Optional.empty();
+        }
+        return users.get(userId, id -> db.call(tx -> orgs.users().findById(tx, id)));
+    }
+
+    /**
+     * Registers who is told, after the fact, that a user's roles, status or sessions changed (the gateway
+     * re-checks that user's connections). One listener; set once at start-up.
+     */
+    public void onUserChanged(java.util.function.LongConsumer listener) {
+        this.userChanged = listener;
     }
 
     /** Spends a refresh token for a new session view and token; {@code refresh_invalid} when it cannot. */
@@ -119,12 +161,16 @@ public final class Sessions {
             });
             return found;
         });
-        ended.ifPresent(issued -> liveSessions.invalidate(issued.familyId()));
+        ended.ifPresent(issued -> {
+            liveSessions.invalidate(issued.familyId());
+            userChanged.accept(issued.userId());
+        });
     }
 
     /** Drops cached facts about a user after a change to roles, status or credentials. */
     public void invalidateUser(long userId) {
         users.invalidate(userId);
+        userChanged.accept(userId);
     }
 
     /** Drops cached liveness of sessions just revoked, after their transaction committed. */

@@ -76,6 +76,48 @@ public final class ConfigKeys {
     public static final ConfigKey MAIL_TIMEOUT = new ConfigKey("mail.timeout", "duration", "10s", RARE,
             "Connect and read timeout towards the SMTP server.");
 
+    public static final ConfigKey GATEWAY_HOST = new ConfigKey("gateway.host", "string", "127.0.0.1", ESSENTIALS,
+            "Address the WebSocket gateway binds to. Use 0.0.0.0 to listen on all interfaces.");
+    public static final ConfigKey GATEWAY_PORT = new ConfigKey("gateway.port", "int", "8081", ESSENTIALS,
+            "WebSocket gateway port (path /ws). 0 picks a free port (tests).");
+    public static final ConfigKey GATEWAY_PUBLIC_URL = new ConfigKey("gateway.public-url", "string", null, COMMON,
+            "The WebSocket URL browsers use, when a reverse proxy serves the gateway elsewhere, e.g. "
+                    + "wss://chat.city.example.lg.jp/ws. When absent, clients use the page's host with gateway.port.");
+    public static final ConfigKey GATEWAY_ORIGINS = new ConfigKey("gateway.allowed-origins", "list", null, COMMON,
+            "Comma-separated browser origins allowed to open WebSocket connections, e.g. https://chat.city.example.lg.jp. "
+                    + "When absent, an origin is allowed when its host is the host the browser connected to. "
+                    + "Connections without an Origin header (non-browser tools) are allowed; they still need a token.");
+    public static final ConfigKey GATEWAY_TLS_CERT = new ConfigKey("gateway.tls-cert", "path", null, COMMON,
+            "PEM certificate chain for native TLS (wss://) on the gateway. When absent, plain ws:// (put a TLS proxy in front).");
+    public static final ConfigKey GATEWAY_TLS_KEY = new ConfigKey("gateway.tls-key", "path", null, COMMON,
+            "PEM private key (PKCS#8) of gateway.tls-cert.");
+    public static final ConfigKey GATEWAY_MAX_FRAME = new ConfigKey("gateway.max-frame-bytes", "int", "65536", RARE,
+            "Largest WebSocket frame (and message) accepted; larger ones close the connection with 1009.");
+    public static final ConfigKey GATEWAY_IDLE = new ConfigKey("gateway.idle-timeout", "duration", "75s", RARE,
+            "A connection that sends nothing (frames or pongs) for this long is closed.");
+    public static final ConfigKey GATEWAY_PING = new ConfigKey("gateway.ping-interval", "duration", "30s", RARE,
+            "The gateway pings a connection it has sent nothing to for this long.");
+    public static final ConfigKey GATEWAY_AUTH_TIMEOUT = new ConfigKey("gateway.auth-timeout", "duration", "10s", RARE,
+            "Time a new connection has to send session.authenticate.");
+    public static final ConfigKey GATEWAY_WRITE_HIGH = new ConfigKey("gateway.write-buffer-high-bytes", "int", "1048576", RARE,
+            "Outbound bytes queued for one connection beyond which it is unwritable (the low mark is half). "
+                    + "A connection with four times this queued is closed at once as a slow consumer.");
+    public static final ConfigKey GATEWAY_SLOW_GRACE = new ConfigKey("gateway.slow-consumer-grace", "duration", "10s", RARE,
+            "How long a connection may stay unwritable before it is closed with 4008 slow_consumer.");
+    public static final ConfigKey GATEWAY_SEND_RATE = new ConfigKey("gateway.sends-per-second", "int", "10", COMMON,
+            "Messages one user may send per second, sustained, over all their connections; more get rate_limited.");
+    public static final ConfigKey GATEWAY_SEND_BURST = new ConfigKey("gateway.send-burst", "int", "30", RARE,
+            "Messages one user may send in a burst before gateway.sends-per-second applies.");
+    public static final ConfigKey GATEWAY_IO_THREADS = new ConfigKey("gateway.io-threads", "int", "0", RARE,
+            "Gateway event-loop threads; 0 for one per core.");
+    public static final ConfigKey MESSAGES_LANES = new ConfigKey("messages.writer-lanes", "int", "4", RARE,
+            "Group-commit lanes: threads that store messages, each with its own database connection (added to "
+                    + "database.pool-size). Rooms are spread over the lanes; one room's messages are stored in order by one lane.");
+    public static final ConfigKey MESSAGES_QUEUE = new ConfigKey("messages.queue-capacity", "int", "10000", RARE,
+            "Sends that may wait per lane; beyond it sends fail fast with server_busy.");
+    public static final ConfigKey MESSAGES_BATCH = new ConfigKey("messages.max-batch", "int", "500", RARE,
+            "Most messages stored in one transaction.");
+
     public static final ConfigKey LOG_FORMAT = new ConfigKey("log.format", "string", "text", COMMON,
             "text (one key=value line per event) or json (one JSON object per line). Read at start-up.");
 
@@ -86,5 +128,8 @@ public final class ConfigKeys {
             AUTH_ISSUER, AUTH_ACCESS_TTL, AUTH_REFRESH_TTL, AUTH_ARGON_MEMORY, AUTH_ARGON_ITERATIONS,
             AUTH_ARGON_PARALLELISM, AUTH_LOCKOUT_THRESHOLD, AUTH_LOCKOUT_DURATION, AUTH_IP_RATE, AUTH_PASSWORD_MIN,
             MAIL_HOST, MAIL_PORT, MAIL_SECURITY, MAIL_USER, MAIL_PASSWORD, MAIL_FROM, MAIL_TIMEOUT,
+            GATEWAY_HOST, GATEWAY_PORT, GATEWAY_PUBLIC_URL, GATEWAY_ORIGINS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY,
+            GATEWAY_MAX_FRAME, GATEWAY_IDLE, GATEWAY_PING, GATEWAY_AUTH_TIMEOUT, GATEWAY_WRITE_HIGH, GATEWAY_SLOW_GRACE,
+            GATEWAY_SEND_RATE, GATEWAY_SEND_BURST, GATEWAY_IO_THREADS, MESSAGES_LANES, MESSAGES_QUEUE, MESSAGES_BATCH,
             LOG_FORMAT);
 }

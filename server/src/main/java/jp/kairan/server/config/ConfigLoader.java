@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -98,6 +99,9 @@ public final class ConfigLoader {
                 intValue(ConfigKeys.AUTH_LOCKOUT_THRESHOLD, 1, 1000), duration(ConfigKeys.AUTH_LOCKOUT_DURATION),
                 intValue(ConfigKeys.AUTH_IP_RATE, 1, 1_000_000), intValue(ConfigKeys.AUTH_PASSWORD_MIN, 8, 128));
         MailConfig mail = mail();
+        GatewayConfig gateway = gateway();
+        MessagesConfig messages = new MessagesConfig(intValue(ConfigKeys.MESSAGES_LANES, 1, 64),
+                intValue(ConfigKeys.MESSAGES_QUEUE, 1, 10_000_000), intValue(ConfigKeys.MESSAGES_BATCH, 1, 10_000));
         String logFormat = string(ConfigKeys.LOG_FORMAT).toLowerCase(Locale.ROOT);
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             problems.add("log.format must be text or json, got \"" + logFormat + "\"");
@@ -105,7 +109,24 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ServerConfig(dataDir, http, database, auth, mail, logFormat);
+        return new ServerConfig(dataDir, http, database, auth, mail, gateway, messages, logFormat);
+    }
+
+    private GatewayConfig gateway() {
+        List<String> origins = optional(ConfigKeys.GATEWAY_ORIGINS).map(v -> Arrays.stream(v.split(","))
+                .map(String::strip).filter(o -> !o.isEmpty()).map(o -> o.replaceAll("/+$", "")).toList()).orElse(List.of());
+        Optional<Path> cert = optional(ConfigKeys.GATEWAY_TLS_CERT).map(Path::of);
+        Optional<Path> key = optional(ConfigKeys.GATEWAY_TLS_KEY).map(Path::of);
+        if (cert.isPresent() != key.isPresent()) {
+            problems.add("gateway.tls-cert and gateway.tls-key go together");
+        }
+        return new GatewayConfig(string(ConfigKeys.GATEWAY_HOST), intValue(ConfigKeys.GATEWAY_PORT, 0, 65535),
+                optional(ConfigKeys.GATEWAY_PUBLIC_URL), origins, cert, key,
+                intValue(ConfigKeys.GATEWAY_MAX_FRAME, 1024, 16 * 1024 * 1024), duration(ConfigKeys.GATEWAY_IDLE),
+                duration(ConfigKeys.GATEWAY_PING), duration(ConfigKeys.GATEWAY_AUTH_TIMEOUT),
+                intValue(ConfigKeys.GATEWAY_WRITE_HIGH, 16 * 1024, 256 * 1024 * 1024), duration(ConfigKeys.GATEWAY_SLOW_GRACE),
+                intValue(ConfigKeys.GATEWAY_SEND_RATE, 1, 100_000), intValue(ConfigKeys.GATEWAY_SEND_BURST, 1, 1_000_000),
+                intValue(ConfigKeys.GATEWAY_IO_THREADS, 0, 256));
     }
 
     private MailConfig mail() {

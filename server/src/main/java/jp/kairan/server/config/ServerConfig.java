@@ -12,8 +12,10 @@ import jp.kairan.server.mail.MailConfig;
  * @param database  database connection and executor
  * @param auth      sign-in, tokens, passwords
  * @param mail      SMTP for e-mailed one-time passwords
+ * @param gateway   the WebSocket gateway
+ * @param messages  message storage
  * @param logFormat {@code text} or {@code json}
  */
 public record ServerConfig(Path dataDir, HttpConfig http, DatabaseConfig database, AuthConfig auth,
-                           MailConfig mail, String logFormat) {
+                           MailConfig mail, GatewayConfig gateway, MessagesConfig messages, String logFormat) {
 }

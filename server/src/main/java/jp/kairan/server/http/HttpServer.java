@@ -1,5 +1,11 @@
 package jp.kairan.server.http;
 
+import java.util.List;
+import java.util.function.LongFunction;
+import jp.kairan.protocol.api.ClientConfig;
+import jp.kairan.protocol.api.PresenceEntry;
+import jp.kairan.server.message.MessageService;
+import jp.kairan.server.room.RoomService;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
@@ -36,11 +42,13 @@ public final class HttpServer {
     private int port;
 
     public HttpServer(HttpConfig config, ObjectMapper json, Database db, OrgService orgs, Departments departments,
-                      AuthServices auth, PrometheusMeterRegistry metrics) {
+                      AuthServices auth, RoomService rooms, MessageService messages,
+                      LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig, PrometheusMeterRegistry metrics) {
         this.config = config;
         ApiRouter api = new ApiRouter(json, auth.sessions(), metrics, config.maxBodyBytes(), config.trustForwardedFor());
         new AuthEndpoints(auth, config.secureTransport()).register(api);
         new OrgEndpoints(db, orgs, departments, auth.accounts()).register(api);
+        new RoomEndpoints(db, orgs, departments, rooms, messages, presence, clientConfig).register(api);
         api.get("/api/v1/auth/jwks", req -> new ApiRouter.RawResponse("application/jwk-set+json", auth.tokens().jwksJson()));
 
         ApiRouter ops = new ApiRouter(json, auth.sessions(), null, config.maxBodyBytes(), config.trustForwardedFor());

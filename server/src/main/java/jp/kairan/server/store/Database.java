@@ -53,7 +53,16 @@ public final class Database implements AutoCloseable {
      * @param metrics  registry for pool metrics, may be null
      */
     public static Database open(DatabaseConfig config, Collection<Class<?>> entities, MeterRegistry metrics) {
-        HikariDataSource ds = dataSource(config, metrics);
+        return open(config, entities, metrics, 0);
+    }
+
+    /**
+     * As {@link #open(DatabaseConfig, Collection, MeterRegistry)}, with {@code dedicatedThreads} more connections
+     * in the pool for threads that run transactions themselves ({@link #callOnThisThread}).
+     */
+    public static Database open(DatabaseConfig config, Collection<Class<?>> entities, MeterRegistry metrics,
+                                int dedicatedThreads) {
+        HikariDataSource ds = dataSource(config, metrics, dedicatedThreads);
         try {
             Migrations.migrate(ds, config.embedded());
             Configuration cfg = new Configuration();
@@ -81,13 +90,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource dataSource(DatabaseConfig config, MeterRegistry metrics) {
+    private static HikariDataSource dataSource(DatabaseConfig config, MeterRegistry metrics, int dedicatedThreads) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("kairan");
         hc.setJdbcUrl(config.jdbcUrl());
         hc.setUsername(config.user());
         hc.setPassword(config.password());
-        hc.setMaximumPoolSize(config.poolSize());
+        hc.setMaximumPoolSize(config.poolSize() + dedicatedThreads);
         hc.setMinimumIdle(Math.min(2, config.poolSize()));
         hc.setAutoCommit(false);
         hc.setConnectionTimeout(10_000);
@@ -132,6 +141,14 @@ public final class Database implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Runs {@code work} in a transaction on the calling thread. Only for the dedicated threads counted when
+     * the database was opened (the message writer lanes), which must not wait behind the shared executor.
+     */
+    public <T> T callOnThisThread(Function<Tx, T> work) {
+        return runInTransaction(work);
     }
 
     private <T> T runInTransaction(Function<Tx, T> work) {

@@ -1,5 +1,7 @@
 package jp.kairan.server.store;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import org.hibernate.Session;
 
 /**
@@ -11,6 +13,26 @@ public final class Tx {
 
     Tx(Session session) {
         this.session = session;
+    }
+
+    /** Work on the transaction's JDBC connection (hot paths that batch statements by hand). */
+    @FunctionalInterface
+    public interface JdbcWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on this transaction's connection; an {@link SQLException} becomes a
+     * {@link DatabaseException}, which rolls the transaction back. For repositories only.
+     */
+    public <T> T jdbc(JdbcWork<T> work) {
+        return session.doReturningWork(connection -> {
+            try {
+                return work.run(connection);
+            } catch (SQLException e) {
+                throw new DatabaseException(e);
+            }
+        });
     }
 
     /** The Hibernate session of this transaction; for repositories only. */

@@ -48,6 +48,7 @@ public final class TestServer implements AutoCloseable {
         Map<String, String> cfg = new HashMap<>();
         cfg.put("data-dir", dataDir.toString());
         cfg.put("http.port", "0");
+        cfg.put("gateway.port", "0");
         cfg.put("database.jdbc-url", database.jdbcUrl());
         cfg.put("database.user", database.user());
         cfg.put("database.password", database.password());
@@ -79,6 +80,11 @@ public final class TestServer implements AutoCloseable {
 
     public TestDatabase database() {
         return database;
+    }
+
+    /** The gateway's WebSocket URL. */
+    public String gatewayUrl() {
+        return "ws://127.0.0.1:" + server.gatewayPort() + "/ws";
     }
 
     public String baseUrl() {

@@ -1,0 +1,188 @@
+package jp.kairan.server.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import jp.kairan.protocol.ErrorCode;
+import jp.kairan.protocol.PresenceChanged;
+import jp.kairan.protocol.ServerMessage;
+import jp.kairan.protocol.SetPresence;
+import jp.kairan.protocol.api.PresenceEntry;
+import jp.kairan.server.room.Membership;
+import jp.kairan.server.room.RoomEvents;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who is connected to this node, and fan-out to them. Each event is encoded once into one direct buffer; every
+ * recipient connection gets a retained duplicate of the same bytes.
+ *
+ * <p>Slow consumers: a connection whose outbound buffer holds more than {@code hardLimitBytes} when an event
+ * is delivered is closed at once with 4008 {@code slow_consumer}; one that stays unwritable for the grace period
+ * is closed by its session handler. Nothing is buffered without limit, and nothing is lost: a client that was
+ * cut off fetches what it missed with {@code message.sync}.
+ *
+ * <p>Presence is kept here: a user is online when any of their connections is online, away when all are away,
+ * offline with none; changes go to the organization's connected users. Thread-safe.
+ */
+public final class ConnectionRegistry implements RoomEvents {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
+
+    private final ObjectMapper json;
+    private final long hardLimitBytes;
+    private final Map<Long, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    private final Map<Long, Set<Connection>> byOrg = new ConcurrentHashMap<>();
+    private final Map<Long, String> presence = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Counter deliveries;
+    private final Counter slowConsumers;
+
+    public ConnectionRegistry(ObjectMapper json, int writeBufferHighBytes, MeterRegistry metrics) {
+        this.json = json;
+        this.hardLimitBytes = 4L * writeBufferHighBytes;
+        Gauge.builder("kairan.gateway.connections", connections, AtomicInteger::get)
+                .description("Authenticated WebSocket connections").register(metrics);
+        this.deliveries = Counter.builder("kairan.gateway.deliveries").description("Events written to connections").register(metrics);
+        this.slowConsumers = Counter.builder("kairan.gateway.slow.consumers").description("Connections closed as slow consumers").register(metrics);
+    }
+
+    void register(Connection c) {
+        byUser.computeIfAbsent(c.userId, k -> ConcurrentHashMap.newKeySet()).add(c);
+        byOrg.computeIfAbsent(c.orgId, k -> ConcurrentHashMap.newKeySet()).add(c);
+        connections.incrementAndGet();
+        presenceMayHaveChanged(c.userId, c.orgId);
+    }
+
+    void unregister(Connection c) {
+        Set<Connection> mine = byUser.get(c.userId);
+        if (mine == null || !mine.remove(c)) {
+            return;
+        }
+        byUser.computeIfPresent(c.userId, (k, set) -> set.isEmpty() ? null : set);
+        Set<Connection> org = byOrg.get(c.orgId);
+        if (org != null) {
+            org.remove(c);
+            byOrg.computeIfPresent(c.orgId, (k, set) -> set.isEmpty() ? null : set);
+        }
+        connections.decrementAndGet();
+        presenceMayHaveChanged(c.userId, c.orgId);
+    }
+
+    void setPresence(Connection c, String status) {
+        c.presence(status);
+        presenceMayHaveChanged(c.userId, c.orgId);
+    }
+
+    private void presenceMayHaveChanged(long userId, long orgId) {
+        String now;
+        synchronized (presence) {
+            Set<Connection> mine = byUser.getOrDefault(userId, Set.of());
+            now = mine.isEmpty() ? SetPresence.OFFLINE
+                    : mine.stream().anyMatch(x -> SetPresence.ONLINE.equals(x.presence())) ? SetPresence.ONLINE : SetPresence.AWAY;
+            String before = now.equals(SetPresence.OFFLINE) ? presence.remove(userId) : presence.put(userId, now);
+            if (now.equals(before == null ? SetPresence.OFFLINE : before)) {
+                return;
+            }
+        }
+        toConnections(byOrg.getOrDefault(orgId, Set.of()), new PresenceChanged(Long.toString(userId), now));
+    }
+
+    /** The organization's users who are online or away on this node. */
+    public List<PresenceEntry> presence(long orgId) {
+        return byOrg.getOrDefault(orgId, Set.of()).stream().map(c -> c.userId).distinct()
+                .map(id -> new PresenceEntry(Long.toString(id), presence.getOrDefault(id, SetPresence.OFFLINE)))
+                .filter(p -> !p.status().equals(SetPresence.OFFLINE)).toList();
+    }
+
+    /** Asks every connection of {@code userId} to re-check its session (after a sign-out, suspension or role change). */
+    public void userChanged(long userId) {
+        byUser.getOrDefault(userId, Set.of()).forEach(Connection::recheck);
+    }
+
+    /** Closes every connection with {@code code} (server shutdown). */
+    void closeAll(int code, String reason) {
+        byUser.values().forEach(set -> set.forEach(c -> c.close(code, reason)));
+    }
+
+    @Override
+    public void toRoom(Membership room, ServerMessage event) {
+        toUsers(room.memberIds(), event);
+    }
+
+    @Override
+    public void toUsers(Collection<Long> userIds, ServerMessage event) {
+        ByteBuf encoded = null;
+        try {
+            for (long userId : userIds) {
+                Set<Connection> targets = byUser.get(userId);
+                if (targets == null) {
+                    continue;
+                }
+                if (encoded == null) {
+                    encoded = encode(event);
+                }
+                for (Connection c : targets) {
+                    deliver(c, encoded);
+                }
+            }
+        } finally {
+            if (encoded != null) {
+                encoded.release();
+            }
+        }
+    }
+
+    private void toConnections(Collection<Connection> targets, ServerMessage event) {
+        if (targets.isEmpty()) {
+            return;
+        }
+        ByteBuf encoded = encode(event);
+        try {
+            targets.forEach(c -> deliver(c, encoded));
+        } finally {
+            encoded.release();
+        }
+    }
+
+    private void deliver(Connection c, ByteBuf encoded) {
+        Channel ch = c.channel;
+        if (!ch.isActive()) {
+            return;
+        }
+        if (!ch.isWritable()) {
+            ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            long pending = out == null ? 0 : out.totalPendingWriteBytes();
+            if (pending > hardLimitBytes) {
+                slowConsumers.increment();
+                log.info("closing {}: {} bytes queued, over the limit", c, pending);
+                c.close(CloseCodes.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.code());
+                return;
+            }
+        }
+        ch.writeAndFlush(new TextWebSocketFrame(encoded.retainedDuplicate()), ch.voidPromise());
+        deliveries.increment();
+    }
+
+    private ByteBuf encode(ServerMessage event) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + event.type(), e);
+        }
+        return PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
+    }
+}

@@ -1,0 +1,140 @@
+package jp.kairan.server.http;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongFunction;
+import jp.kairan.protocol.ErrorCode;
+import jp.kairan.protocol.SyncMessages;
+import jp.kairan.protocol.api.AddMembersRequest;
+import jp.kairan.protocol.api.ClientConfig;
+import jp.kairan.protocol.api.CreateRoomRequest;
+import jp.kairan.protocol.api.Department;
+import jp.kairan.protocol.api.DirectRoomRequest;
+import jp.kairan.protocol.api.DirectoryEntry;
+import jp.kairan.protocol.api.PresenceEntry;
+import jp.kairan.protocol.api.UpdateMemberRequest;
+import jp.kairan.protocol.api.UpdateRoomRequest;
+import jp.kairan.server.KairanException;
+import jp.kairan.server.message.MessageService;
+import jp.kairan.server.org.Departments;
+import jp.kairan.server.org.OrgService;
+import jp.kairan.server.org.Principal;
+import jp.kairan.server.org.UserStatus;
+import jp.kairan.server.room.RoomService;
+import jp.kairan.server.store.Database;
+
+/** Rooms, members, history, readers, the colleague directory, presence and the client's configuration. */
+final class RoomEndpoints {
+    private final Database db;
+    private final OrgService orgs;
+    private final Departments departments;
+    private final RoomService rooms;
+    private final MessageService messages;
+    private final LongFunction<List<PresenceEntry>> presence;
+    private final ClientConfig clientConfig;
+
+    RoomEndpoints(Database db, OrgService orgs, Departments departments, RoomService rooms, MessageService messages,
+                  LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig) {
+        this.db = db;
+        this.orgs = orgs;
+        this.departments = departments;
+        this.rooms = rooms;
+        this.messages = messages;
+        this.presence = presence;
+        this.clientConfig = clientConfig;
+    }
+
+    void register(ApiRouter r) {
+        r.get("/api/v1/client-config", req -> clientConfig);
+        r.get("/api/v1/directory", req -> directory(req.principal(), req.query("q")));
+        r.get("/api/v1/presence", req -> presence.apply(orgOf(req.principal())));
+
+        r.get("/api/v1/rooms", req -> messages.roomList(req.principal()));
+        r.post("/api/v1/rooms", req -> new ApiHandler.Created(
+                rooms.create(req.principal(), req.body(CreateRoomRequest.class), req.origin())));
+        r.post("/api/v1/rooms/direct", req -> rooms.openDirect(req.principal(), req.body(DirectRoomRequest.class), req.origin()));
+        r.get("/api/v1/rooms/{roomId}", req -> rooms.get(req.principal(), roomId(req), req.origin()));
+        r.patch("/api/v1/rooms/{roomId}", req -> rooms.update(req.principal(), roomId(req),
+                req.body(UpdateRoomRequest.class), req.origin()));
+        r.post("/api/v1/rooms/{roomId}/members", req -> rooms.addMembers(req.principal(), roomId(req),
+                req.body(AddMembersRequest.class), req.origin()));
+        r.patch("/api/v1/rooms/{roomId}/members/{userId}", req -> rooms.setRole(req.principal(), roomId(req),
+                req.pathId("userId"), req.body(UpdateMemberRequest.class), req.origin()));
+        r.delete("/api/v1/rooms/{roomId}/members/{userId}", req -> {
+            rooms.removeMember(req.principal(), roomId(req), req.pathId("userId"), req.origin());
+            return null;
+        });
+        r.get("/api/v1/rooms/{roomId}/messages", req -> messages.page(req.principal(), roomId(req),
+                seq(req.query("beforeSeq"), "beforeSeq"), seq(req.query("afterSeq"), "afterSeq"),
+                limit(req.query("limit")), req.origin()));
+        r.get("/api/v1/rooms/{roomId}/messages/{seq}/readers", req -> {
+            Long seq = seq(req.pathParam("seq"), "seq");
+            if (seq == null) {
+                throw new KairanException(ErrorCode.INVALID_FIELD, "seq must be a sequence number", "seq");
+            }
+            return messages.readers(req.principal(), roomId(req), seq, req.origin());
+        });
+    }
+
+    /**
+     * A room id in the path. Rooms answer {@code forbidden} rather than {@code not_found}, so that ids reveal
+     * nothing; a malformed id is refused the same way.
+     */
+    private static long roomId(ApiRequest req) {
+        try {
+            return req.pathId("roomId");
+        } catch (KairanException e) {
+            throw new KairanException(ErrorCode.FORBIDDEN, "no such room");
+        }
+    }
+
+    private List<DirectoryEntry> directory(Principal p, String query) {
+        long orgId = orgOf(p);
+        return db.call(tx -> {
+            Map<String, String> deptNames = new HashMap<>();
+            for (Department d : departments.list(tx, p, orgId)) {
+                deptNames.put(d.id(), d.name());
+            }
+            return orgs.users().list(tx, p, orgId, query, null).stream()
+                    .filter(u -> u.status() == UserStatus.ACTIVE)
+                    .map(u -> {
+                        String dept = u.departmentId() == null ? null : Long.toString(u.departmentId());
+                        return new DirectoryEntry(Long.toString(u.id()), u.displayName(), dept, dept == null ? null : deptNames.get(dept));
+                    }).toList();
+        });
+    }
+
+    private static long orgOf(Principal p) {
+        if (p.orgId() == null) {
+            throw new KairanException(ErrorCode.FORBIDDEN, "the operator takes no part in talks");
+        }
+        return p.orgId();
+    }
+
+    private static Long seq(String raw, String field) {
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        try {
+            long v = Long.parseLong(raw);
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new KairanException(ErrorCode.INVALID_FIELD, field + " must be a sequence number", field);
+    }
+
+    private static int limit(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return SyncMessages.DEFAULT_LIMIT;
+        }
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new KairanException(ErrorCode.INVALID_FIELD, "limit must be a number", "limit");
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package jp.kairan.server.message;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import jp.kairan.protocol.ErrorCode;
+import jp.kairan.protocol.MessageView;
+import jp.kairan.server.KairanException;
+import jp.kairan.server.store.Database;
+import jp.kairan.server.store.DatabaseException;
+import jp.kairan.server.store.Ids;
+import jp.kairan.server.store.ServerBusyException;
+import jp.kairan.server.store.Tx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores sends in batches: one transaction, a few statements and one commit for all the sends that arrived
+ * while the previous batch was committing (group commit), so durability does not cost a round trip per message.
+ *
+ * <p>Sends are partitioned into lanes by room, as Kafka partitions a topic: each lane is one thread with a
+ * bounded queue, so one room's messages are stored, numbered and published in arrival order, and two lanes
+ * never lock the same room row. Per batch: look up earlier sends by idempotency key, look up quoted messages,
+ * lock the batch's rooms in id order and read their last seqs, insert the messages and mention rows with
+ * JDBC batching (ids are assigned here, so batching stays on), raise the rooms' last seqs, commit. Only after
+ * the commit are the messages published and the senders' futures completed. A full lane queue fails the send
+ * at once with {@code server_busy}.
+ *
+ * <p>When a batch fails on a constraint (the same key sent through two nodes at once), it is retried once,
+ * then each send is stored alone, so one bad send cannot fail its neighbours.
+ */
+final class GroupCommit implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+
+    private final Database db;
+    private final Clock clock;
+    private final MessageRepository repository;
+    private final Consumer<List<Posted>> publisher;
+    private final int maxBatch;
+    private final Lane[] lanes;
+    private final Timer commitTimer;
+    private final DistributionSummary batchSizes;
+    private final Counter stored;
+    private volatile boolean closing;
+
+    /**
+     * @param publisher called on the lane thread after each commit with the new messages in seq order per room
+     */
+    GroupCommit(Database db, Clock clock, MessageRepository repository, Consumer<List<Posted>> publisher, int lanes,
+                int queueCapacity, int maxBatch, MeterRegistry metrics) {
+        this.db = db;
+        this.clock = clock;
+        this.repository = repository;
+        this.publisher = publisher;
+        this.maxBatch = maxBatch;
+        this.commitTimer = Timer.builder("kairan.messages.commit").description("Group-commit transactions")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+        this.batchSizes = DistributionSummary.builder("kairan.messages.batch.size").description("Sends per group commit")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+        this.stored = Counter.builder("kairan.messages.stored").description("Messages stored").register(metrics);
+        this.lanes = new Lane[lanes];
+        for (int i = 0; i < lanes; i++) {
+            this.lanes[i] = new Lane(i, queueCapacity);
+        }
+    }
+
+    void start() {
+        for (Lane lane : lanes) {
+            lane.thread.start();
+        }
+    }
+
+    /** Queues a validated send; the future completes after its commit (or fails with server_busy at once). */
+    CompletableFuture<Stored> submit(PendingSend send) {
+        Lane lane = lanes[Math.floorMod(Long.hashCode(send.roomId()), lanes.length)];
+        if (closing || !lane.queue.offer(send)) {
+            send.result().completeExceptionally(new ServerBusyException("message lane " + lane.index + " is full"));
+        }
+        return send.result();
+    }
+
+    /** Stores what is queued, then stops the lanes. */
+    @Override
+    public void close() {
+        closing = true;
+        for (Lane lane : lanes) {
+            lane.thread.interrupt();
+        }
+        for (Lane lane : lanes) {
+            try {
+                lane.thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private final class Lane implements Runnable {
+        final int index;
+        final BlockingQueue<PendingSend> queue;
+        final Thread thread;
+
+        Lane(int index, int capacity) {
+            this.index = index;
+            this.queue = new ArrayBlockingQueue<>(capacity);
+            this.thread = new Thread(this, "kairan-messages-" + index);
+            this.thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            List<PendingSend> batch = new ArrayList<>(maxBatch);
+            while (true) {
+                try {
+                    PendingSend first = closing ? queue.poll() : queue.take();
+                    if (first == null) {
+                        return;
+                    }
+                    batch.add(first);
+                } catch (InterruptedException e) {
+                    if (queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                queue.drainTo(batch, maxBatch - 1);
+                store(batch);
+                batch.clear();
+            }
+        }
+    }
+
+    private void store(List<PendingSend> batch) {
+        long start = System.nanoTime();
+        Map<PendingSend, Object> outcomes;
+        try {
+            outcomes = commit(batch);
+        } catch (DatabaseException e) {
+            if (!e.constraintViolation()) {
+                failAll(batch, e);
+                return;
+            }
+            outcomes = retryAlone(batch);
+        } catch (RuntimeException e) {
+            failAll(batch, e);
+            return;
+        } finally {
+            commitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            batchSizes.record(batch.size());
+        }
+        List<Posted> fresh = new ArrayList<>();
+        for (PendingSend send : batch) {
+            if (outcomes.get(send) instanceof Stored s && !s.duplicate()) {
+                fresh.add(new Posted(send.room(), s.message()));
+            }
+        }
+        stored.increment(fresh.size());
+        try {
+            publisher.accept(fresh);
+        } catch (RuntimeException e) {
+            log.error("publishing {} stored messages failed; members will fetch them on resume", fresh.size(), e);
+        }
+        for (PendingSend send : batch) {
+            Object outcome = outcomes.get(send);
+            if (outcome instanceof Stored s) {
+                send.result().complete(s);
+            } else {
+                send.result().completeExceptionally((Throwable) outcome);
+            }
+        }
+    }
+
+    private Map<PendingSend, Object> retryAlone(List<PendingSend> batch) {
+        Map<PendingSend, Object> outcomes = new HashMap<>();
+        for (PendingSend send : batch) {
+            try {
+                outcomes.putAll(commit(List.of(send)));
+            } catch (RuntimeException e) {
+                outcomes.put(send, e);
+            }
+        }
+        return outcomes;
+    }
+
+    private void failAll(List<PendingSend> batch, RuntimeException e) {
+        log.warn("storing a batch of {} messages failed: {}", batch.size(), e.toString());
+        batch.forEach(send -> send.result().completeExceptionally(e));
+    }
+
+    /** One transaction for the batch; the value per send is a {@link Stored} or the exception refusing it. */
+    private Map<PendingSend, Object> commit(List<PendingSend> batch) {
+        return db.callOnThisThread(tx -> {
+            Map<PendingSend, Object> outcomes = new LinkedHashMap<>();
+            List<PendingSend> toStore = dropDuplicates(tx, batch, outcomes);
+            Map<Long, MessageRepository.Row> quoted = repository.byIds(tx, toStore.stream()
+                    .filter(s -> s.cmd().replyTo() != null).map(s -> Long.parseLong(s.cmd().replyTo())).collect(Collectors.toSet()));
+            Set<Long> roomIds = new HashSet<>();
+            toStore.forEach(s -> roomIds.add(s.roomId()));
+            Map<Long, Long> lastSeq = roomIds.isEmpty() ? Map.of() : repository.lockRooms(tx, roomIds);
+            Instant now = clock.instant();
+            List<MessageRepository.NewMessage> rows = new ArrayList<>();
+            Map<Long, List<Long>> mentionRows = new HashMap<>();
+            for (PendingSend send : toStore) {
+                MessageView.ReplyRef replyTo = null;
+                if (send.cmd().replyTo() != null) {
+                    MessageRepository.Row q = quoted.get(Long.parseLong(send.cmd().replyTo()));
+                    if (q == null || q.roomId() != send.roomId()) {
+                        outcomes.put(send, new KairanException(ErrorCode.INVALID_MESSAGE,
+                                "replyTo: no such message in this room", "replyTo"));
+                        continue;
+                    }
+                    replyTo = MessageRepository.replyRef(q);
+                }
+                long seq = lastSeq.merge(send.roomId(), 1L, Long::sum);
+                long id = Ids.next();
+                boolean all = Boolean.TRUE.equals(send.cmd().mentionAll());
+                String mentions = send.mentioned().isEmpty() ? null
+                        : send.mentioned().stream().map(String::valueOf).collect(Collectors.joining(","));
+                rows.add(new MessageRepository.NewMessage(id, send.roomId(), seq, send.senderId(), send.cmd().id(),
+                        send.cmd().text(), now, replyTo == null ? null : Long.parseLong(replyTo.messageId()), mentions, all));
+                Set<Long> notified = new HashSet<>(all ? send.room().memberIds() : send.mentioned());
+                notified.remove(send.senderId());
+                if (!notified.isEmpty()) {
+                    mentionRows.put(id, List.copyOf(notified));
+                }
+                outcomes.put(send, new Stored(new MessageView(Long.toString(id), Long.toString(send.roomId()), seq,
+                        Long.toString(send.senderId()), send.senderName(), send.cmd().text(), now, null, false, replyTo,
+                        send.mentioned().stream().map(String::valueOf).toList(), all, List.of()), false));
+            }
+            if (!rows.isEmpty()) {
+                repository.insert(tx, rows, mentionRows);
+                Map<Long, Long> raised = new HashMap<>();
+                rows.forEach(r -> raised.merge(r.roomId(), r.seq(), Math::max));
+                repository.raiseLastSeq(tx, raised, now);
+            }
+            resolveInBatchDuplicates(outcomes);
+            return outcomes;
+        });
+    }
+
+    /**
+     * Answers sends whose key was used before (in the database or earlier in this batch) with the earlier
+     * message, or with {@code idempotency_conflict} when the room or text differs; returns the rest.
+     */
+    private List<PendingSend> dropDuplicates(Tx tx, List<PendingSend> batch, Map<PendingSend, Object> outcomes) {
+        Map<String, MessageRepository.Earlier> earlier = new HashMap<>();
+        for (MessageRepository.Earlier e : repository.findByKeys(tx, batch.stream().map(s -> s.cmd().id()).collect(Collectors.toSet()))) {
+            earlier.put(e.senderId() + ":" + e.clientKey(), e);
+        }
+        Map<String, PendingSend> firstInBatch = new HashMap<>();
+        List<PendingSend> rest = new ArrayList<>();
+        for (PendingSend send : batch) {
+            String key = send.senderId() + ":" + send.cmd().id();
+            MessageRepository.Earlier e = earlier.get(key);
+            if (e != null) {
+                // A deleted message (no body) answers its retries as the duplicate it is.
+                outcomes.put(send, e.roomId() == send.roomId() && (e.body() == null || send.cmd().text().equals(e.body()))
+                        ? new Stored(new MessageView(Long.toString(e.id()), Long.toString(e.roomId()), e.seq(),
+                        Long.toString(e.senderId()), send.senderName(), e.body(), e.sentAt(), null, false, null, List.of(),
+                        false, List.of()), true)
+                        : conflict(send));
+            } else if (firstInBatch.containsKey(key)) {
+                // Settled after the batch's outcomes are known: see resolveInBatchDuplicates.
+                outcomes.put(send, firstInBatch.get(key));
+            } else {
+                firstInBatch.put(key, send);
+                rest.add(send);
+            }
+        }
+        return rest;
+    }
+
+    /** A send repeated within one batch gets the outcome of its first copy. */
+    private static void resolveInBatchDuplicates(Map<PendingSend, Object> outcomes) {
+        for (Map.Entry<PendingSend, Object> e : outcomes.entrySet()) {
+            if (e.getValue() instanceof PendingSend first) {
+                PendingSend send = e.getKey();
+                Object firstOutcome = outcomes.get(first);
+                if (firstOutcome instanceof Stored s) {
+                    e.setValue(first.roomId() == send.roomId() && first.cmd().text().equals(send.cmd().text())
+                            ? new Stored(s.message(), true) : conflict(send));
+                } else {
+                    e.setValue(firstOutcome);
+                }
+            }
+        }
+    }
+
+    private static KairanException conflict(PendingSend send) {
+        return new KairanException(ErrorCode.IDEMPOTENCY_CONFLICT, "id " + send.cmd().id() + " was used for another message");
+    }
+}
