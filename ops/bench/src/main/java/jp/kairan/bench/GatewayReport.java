@@ -44,6 +44,7 @@ final class GatewayReport {
         connections.put("ready", v.readyConnections());
         connections.put("lateNotJudged", v.lateConnections());
         connections.put("failed", v.unreadyConnections());
+        connections.put("lostDuringRun", v.lostConnections());
         doc.put("connections", connections);
         Map<String, Object> rates = new LinkedHashMap<>();
         rates.put("targetMsgsPerSecond", params.get("targetMsgsPerSecond"));
@@ -65,6 +66,7 @@ final class GatewayReport {
         counts.put("delivered", v.delivered());
         counts.put("missingDeliveries", v.missing());
         counts.put("missingAtSendersOwnConnection", v.missingAtSender());
+        counts.put("missingAtLostConnections", v.missingAtLost());
         counts.put("messagesWithLoss", v.messagesWithLoss());
         counts.put("duplicates", v.duplicates());
         counts.put("orderViolations", v.orderViolations());
@@ -92,12 +94,12 @@ final class GatewayReport {
             ProcessStats f = from.get(name);
             ProcessStats t = to.get(name);
             if (f != null && t != null) {
-                p.put("coresWhileMeasured", round(t.coresSince(f)));
+                p.put("coresWhileMeasured", round2(t.coresSince(f)));
                 p.put("cpuMillisPer1000Acks", v.ackedInWindow() == 0 ? null
                         : round((t.cpuMillis() - f.cpuMillis()) * 1000.0 / v.ackedInWindow()));
             }
             if (b != null && c != null) {
-                p.put("coresWhileConnecting", round(c.coresSince(b)));
+                p.put("coresWhileConnecting", round2(c.coresSince(b)));
             }
             p.put("rssMiBBefore", b == null ? null : mib(b.rssKib()));
             p.put("rssMiBConnected", c == null ? null : mib(c.rssKib()));
@@ -137,8 +139,9 @@ final class GatewayReport {
         Map<String, Object> r = (Map<String, Object>) doc.get("rates");
         Map<String, Object> counts = (Map<String, Object>) doc.get("counts");
         Map<String, Object> lat = (Map<String, Object>) doc.get("latency");
-        s.append(String.format(Locale.ROOT, "connections: %s target, %s ready, %s late (not judged), %s failed; %s rooms × %s members%n",
-                c.get("target"), c.get("ready"), c.get("lateNotJudged"), c.get("failed"), params.get("rooms"),
+        s.append(String.format(Locale.ROOT, "connections: %s target, %s ready, %s late (not judged), %s failed, %s lost during"
+                        + " the run; %s rooms × %s members%n",
+                c.get("target"), c.get("ready"), c.get("lateNotJudged"), c.get("failed"), c.get("lostDuringRun"), params.get("rooms"),
                 params.get("membersPerRoom")));
         s.append(String.format(Locale.ROOT, "measured %s s after %s s warm-up: target %s msgs/s; sent %s/s; acked (persisted) %s/s;"
                         + " deliveries %s/s (expected %s/s)%n%n", params.get("durationSeconds"), params.get("warmupSeconds"),
@@ -152,11 +155,12 @@ final class GatewayReport {
                     p.get("count"), p.get("p50"), p.get("p99"), p.get("p99.9"), p.get("max")));
         }
         s.append(String.format(Locale.ROOT, "%nwhole run: sent %s, acked %s (%s as duplicate), unanswered %s, delivered %s;"
-                        + " missing deliveries %s (at the sender's own connection %s; messages affected %s),"
+                        + " missing deliveries %s (at the sender's own connection %s, at lost connections %s;"
+                        + " messages affected %s),"
                         + " duplicates %s, order violations %s, other room %s%n",
                 counts.get("sent"), counts.get("acked"), counts.get("ackedAsDuplicate"), counts.get("unanswered"),
                 counts.get("delivered"), counts.get("missingDeliveries"), counts.get("missingAtSendersOwnConnection"),
-                counts.get("messagesWithLoss"), counts.get("duplicates"), counts.get("orderViolations"),
+                counts.get("missingAtLostConnections"), counts.get("messagesWithLoss"), counts.get("duplicates"), counts.get("orderViolations"),
                 counts.get("foreignRoom")));
         s.append("errors by code: ").append(((Map<?, ?>) doc.get("errorsByCode")).isEmpty() ? "none" : doc.get("errorsByCode"))
                 .append('\n');
@@ -194,6 +198,10 @@ final class GatewayReport {
 
     private static double mib(long kib) {
         return round(kib / 1024.0);
+    }
+
+    private static double round2(double value) {
+        return Math.round(value * 100) / 100.0;
     }
 
     private static double round(double value) {

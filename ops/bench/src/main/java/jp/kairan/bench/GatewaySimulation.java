@@ -70,7 +70,11 @@ public final class GatewaySimulation extends Simulation {
                 .iterator();
 
         ChainBuilder readInbox = exec(ws.processUnmatchedMessages((frames, session) -> {
-            Inbox.read(run.ledger(), seat(run, session).member(), frames);
+            Ledger.Member member = seat(run, session).member();
+            Inbox.read(run.ledger(), member, frames);
+            if (session.isFailed()) {
+                member.lost();
+            }
             return session;
         }));
 

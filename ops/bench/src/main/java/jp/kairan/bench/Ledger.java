@@ -128,6 +128,8 @@ final class Ledger {
         private volatile boolean ready;
         /** Ready only after the first message may have been sent: not judged for loss or order. */
         private volatile boolean late;
+        /** Gatling marked the connection failed after it was ready (it was closed, a send failed). */
+        private volatile boolean lost;
 
         private Member(int index, Room room) {
             this.index = index;
@@ -142,6 +144,11 @@ final class Ledger {
         void ready(long nowMicros) {
             late = nowMicros >= sendStartMicros;
             ready = true;
+        }
+
+        /** The connection failed after it was ready: what it misses from now on is still counted, apart. */
+        void lost() {
+            lost = true;
         }
 
         /** Records a send of {@code id} at {@code sendMicros}; returns the text to send. */
@@ -222,6 +229,8 @@ final class Ledger {
         long readyMembers = 0;
         long lateMembers = 0;
         long unreadyMembers = 0;
+        long lostMembers = 0;
+        long missingAtLost = 0;
         for (Room room : rooms.values()) {
             BitSet acks;
             Map<Integer, Integer> senders;
@@ -230,6 +239,9 @@ final class Ledger {
                 senders = new HashMap<>(room.senderOf);
             }
             for (Member m : room.members) {
+                if (m.lost) {
+                    lostMembers++;
+                }
                 if (m.ready && m.late) {
                     lateMembers++;
                 } else if (m.ready) {
@@ -247,6 +259,9 @@ final class Ledger {
                         if (Integer.valueOf(m.index).equals(senders.get(bit))) {
                             missingAtSender++;
                         }
+                        if (m.lost) {
+                            missingAtLost++;
+                        }
                     }
                 }
                 if (lost) {
@@ -260,8 +275,8 @@ final class Ledger {
                 unacked += m.pending.size();
             }
         }
-        return new Verdict(readyMembers, lateMembers, unreadyMembers, sent.sum(), acked.sum(), ackedDuplicate.sum(), unacked,
-                delivered.sum(), missing, missingAtSender, messagesWithLoss, duplicates.sum(), orderViolations.sum(),
+        return new Verdict(readyMembers, lateMembers, unreadyMembers, lostMembers, sent.sum(), acked.sum(), ackedDuplicate.sum(), unacked,
+                delivered.sum(), missing, missingAtSender, missingAtLost, messagesWithLoss, duplicates.sum(), orderViolations.sum(),
                 foreign.sum(), sentInWindow.sum(), ackedInWindow.sum(), deliveredInWindow.sum(), sorted(errors),
                 sorted(otherFrames), deliverMicros.getIntervalHistogram(), ackMicros.getIntervalHistogram());
     }
@@ -273,10 +288,13 @@ final class Ledger {
     }
 
     /**
-     * The run's counts. {@code missing}: (message, receiver) pairs where an acked message never arrived.
+     * The run's counts. {@code missing}: (message, receiver) pairs where an acked message never arrived; of them,
+     * {@code missingAtSender} at the sender's own connection and {@code missingAtLost} at connections that failed
+     * during the run ({@code lostConnections}).
      */
-    record Verdict(long readyConnections, long lateConnections, long unreadyConnections, long sent, long acked, long ackedDuplicate,
-                   long unacked, long delivered, long missing, long missingAtSender, long messagesWithLoss,
+    record Verdict(long readyConnections, long lateConnections, long unreadyConnections, long lostConnections, long sent, long acked, long ackedDuplicate,
+                   long unacked, long delivered, long missing, long missingAtSender, long missingAtLost,
+                   long messagesWithLoss,
                    long duplicates, long orderViolations, long foreignRoom, long sentInWindow, long ackedInWindow,
                    long deliveredInWindow, Map<String, Long> errors, Map<String, Long> otherFrames,
                    Histogram deliverMicros, Histogram ackMicros) {

@@ -36,6 +36,8 @@ final class Provisioning {
     private final int threads;
     /** The organization of the last {@link #create} or {@link #reuse}, for {@link #save}. */
     private String lastOrgId;
+    /** The rooms of the file {@link #reuse} read, all of them. */
+    private List<SavedRoom> savedRooms = List.of();
 
     Provisioning(Api api, PrintStream log, int threads) {
         this.api = api;
@@ -94,8 +96,9 @@ final class Provisioning {
     }
 
     /**
-     * The rooms saved in {@code file} for this server and layout, with every access token valid until at least
-     * {@code needUntil}; empty if the file is missing or is for another server or layout.
+     * The first {@code rooms} rooms saved in {@code file}, if they have {@code members} members each and belong to
+     * this server, with every access token valid until at least {@code needUntil} (expiring ones are renewed by
+     * signing in again); empty if the file is missing, too small, or for another server.
      */
     Optional<List<Room>> reuse(Path file, int rooms, int members, Instant needUntil) {
         if (!Files.isReadable(file)) {
@@ -108,14 +111,16 @@ final class Provisioning {
             log.println("setup: ignoring " + file + ": " + e.getMessage());
             return Optional.empty();
         }
-        if (!api.base().toString().equals(saved.baseUrl()) || saved.rooms().size() != rooms
-                || saved.rooms().stream().anyMatch(r -> r.members().size() != members)) {
-            log.println("setup: " + file + " is for another server or layout; provisioning afresh");
+        // The base URL may differ (a kept server on a new port): whether the users are this server's shows when
+        // their tokens and rooms are used below.
+        if (saved.rooms().size() < rooms || saved.rooms().stream().anyMatch(r -> r.members().size() != members)) {
+            log.printf("setup: %s holds %d rooms of other sizes, not %d × %d; provisioning afresh%n", file,
+                    saved.rooms().size(), rooms, members);
             return Optional.empty();
         }
         long t0 = System.nanoTime();
         List<Callable<Room>> loads = new ArrayList<>();
-        for (SavedRoom savedRoom : saved.rooms()) {
+        for (SavedRoom savedRoom : saved.rooms().subList(0, rooms)) {
             loads.add(() -> {
                 List<Account> group = new ArrayList<>();
                 for (SavedUser u : savedRoom.members()) {
@@ -140,6 +145,7 @@ final class Provisioning {
             lastOrgId = saved.orgId();
             log.printf(Locale.ROOT, "setup: reused %d rooms of %d members from %s (%.1f s)%n", rooms, members, file,
                     (System.nanoTime() - t0) / 1e9);
+            savedRooms = saved.rooms();
             return Optional.of(result);
         } catch (RuntimeException e) {
             log.println("setup: cannot reuse " + file + " (" + e.getMessage() + "); provisioning afresh");
@@ -154,6 +160,8 @@ final class Provisioning {
             out.add(new SavedRoom(r.id(), r.members().stream().map(a -> new SavedUser(a.loginId, a.password,
                     Base32.encode(a.totpSecret), a.userId, a.accessToken, a.accessTokenExpiresAt, a.lastStep)).toList()));
         }
+        // Rooms of the file this run did not use stay in it, for a larger run later.
+        out.addAll(savedRooms.subList(Math.min(out.size(), savedRooms.size()), savedRooms.size()));
         Files.createDirectories(file.toAbsolutePath().getParent());
         JSON.writeValue(file.toFile(), new Saved(api.base().toString(), lastOrgId, Instant.now(), out));
     }

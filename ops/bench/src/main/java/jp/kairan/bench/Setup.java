@@ -66,7 +66,7 @@ final class Setup {
             });
             try {
                 AtomicInteger done = new AtomicInteger();
-                int every = Math.max(1, count / 5);
+                int every = Math.max(1, Math.min(count / 5, 500));
                 List<Future<Account>> futures = new ArrayList<>(count);
                 for (int i = first; i < first + count; i++) {
                     String loginId = String.format("bench-%s-%05d", runId, i);
