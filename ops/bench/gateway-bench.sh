@@ -104,10 +104,13 @@ trap 'exit 143' TERM
 
 # --- helpers ----------------------------------------------------------------------------------
 
+# Below the ephemeral range: 10,000 outgoing connections take that many local ports from it, and a port
+# in use by an outgoing connection answers no connect but still cannot be bound.
+EPHEMERAL_LOW="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
 free_port() { # a port nothing listens on, on 127.0.0.1
     local port
     for _ in $(seq 1 50); do
-        port=$((20000 + RANDOM % 30000))
+        port=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return
@@ -136,7 +139,11 @@ if [[ ! -d "$DB_DIR/data" ]]; then
 fi
 DB_PASSWORD="$(cat "$STATE_DIR/db-password")"
 mkdir -p "$DB_DIR/tmp"
-say "starting a ${STATE:+kept }${STATE:-throwaway }MariaDB on 127.0.0.1:$DB_PORT${STATE:+ (state in $STATE)}"
+if [[ -n "$STATE" ]]; then
+    say "starting MariaDB on 127.0.0.1:$DB_PORT (kept in $STATE)"
+else
+    say "starting a throwaway MariaDB on 127.0.0.1:$DB_PORT"
+fi
 if ((FRESH_DB)); then
     mariadb-install-db --no-defaults --datadir="$DB_DIR/data" "${as_root_flag[@]}" \
         --auth-root-authentication-method=normal --skip-test-db >"$WORK/mariadb-install.log" 2>&1 \

@@ -57,6 +57,7 @@ final class GatewayReport {
         Map<String, Object> latency = new LinkedHashMap<>();
         latency.put("sendToAckMillis", percentiles(v.ackMicros()));
         latency.put("sendToDeliverMillis", percentiles(v.deliverMicros()));
+        latency.put("connectToReadyMillis", percentiles(v.readyMicros()));
         doc.put("latency", latency);
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("sent", v.sent());
@@ -73,6 +74,7 @@ final class GatewayReport {
         counts.put("foreignRoom", v.foreignRoom());
         doc.put("counts", counts);
         doc.put("errorsByCode", v.errors());
+        doc.put("closedByServer", CloseCounter.counts());
         doc.put("otherFrames", v.otherFrames());
         doc.put("processes", processes());
         doc.put("gatlingExitStatus", gatlingStatus);
@@ -148,10 +150,11 @@ final class GatewayReport {
                 r.get("targetMsgsPerSecond"), r.get("sentPerSecond"), r.get("ackedPerSecond"), r.get("deliveriesPerSecond"),
                 r.get("expectedDeliveriesPerSecond")));
         s.append("| latency (ms) | count | p50 | p99 | p99.9 | max |\n| --- | --- | --- | --- | --- | --- |\n");
-        for (String name : new String[] {"sendToAckMillis", "sendToDeliverMillis"}) {
+        Map<String, String> rows = Map.of("sendToAckMillis", "send → ack", "sendToDeliverMillis", "send → deliver",
+                "connectToReadyMillis", "connect → session.ready (all connections)");
+        for (String name : new String[] {"sendToAckMillis", "sendToDeliverMillis", "connectToReadyMillis"}) {
             Map<String, Object> p = (Map<String, Object>) lat.get(name);
-            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n",
-                    name.equals("sendToAckMillis") ? "send → ack" : "send → deliver",
+            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", rows.get(name),
                     p.get("count"), p.get("p50"), p.get("p99"), p.get("p99.9"), p.get("max")));
         }
         s.append(String.format(Locale.ROOT, "%nwhole run: sent %s, acked %s (%s as duplicate), unanswered %s, delivered %s;"
@@ -164,6 +167,8 @@ final class GatewayReport {
                 counts.get("foreignRoom")));
         s.append("errors by code: ").append(((Map<?, ?>) doc.get("errorsByCode")).isEmpty() ? "none" : doc.get("errorsByCode"))
                 .append('\n');
+        s.append("connections closed by the server (code/reason): ")
+                .append(((Map<?, ?>) doc.get("closedByServer")).isEmpty() ? "none" : doc.get("closedByServer")).append('\n');
         s.append("other frames: ").append(((Map<?, ?>) doc.get("otherFrames")).isEmpty() ? "none" : doc.get("otherFrames"))
                 .append("\n\n");
         Map<String, Object> procs = (Map<String, Object>) doc.get("processes");

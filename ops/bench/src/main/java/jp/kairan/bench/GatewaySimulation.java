@@ -3,6 +3,7 @@ package jp.kairan.bench;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.pace;
+import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -36,6 +37,7 @@ import jp.kairan.protocol.SessionReady;
  * <ol>
  *   <li>open a WebSocket with subprotocol {@code kairan.v1}, send {@code session.authenticate}, await
  *       {@code session.ready} (Gatling times both);</li>
+ *   <li>while waiting, read the frames received every two seconds (see below);</li>
  *   <li>from the common send start plus a random phase, send one {@code message.send} every
  *       {@link GatewayRun#sendInterval()} until the send end, without waiting for answers;</li>
  *   <li>just before each send, hand every frame received since the last send to the {@link Ledger} (acks,
@@ -50,6 +52,7 @@ import jp.kairan.protocol.SessionReady;
 public final class GatewaySimulation extends Simulation {
     private static final ObjectWriter CLIENT_FRAMES = Json.mapper().writerFor(ClientMessage.class);
     private static final String AUTH_ID = "auth";
+    private static final Duration WAIT_READ_INTERVAL = Duration.ofSeconds(2);
 
     public GatewaySimulation() {
         GatewayRun run = GatewayRun.current();
@@ -87,6 +90,7 @@ public final class GatewaySimulation extends Simulation {
 
         ScenarioBuilder chat = scenario("chat")
                 .feed(seats)
+                .exec(session -> session.set("connectStart", epochMicros()))
                 .exec(ws("connect").connect(path).subprotocol(ProtocolVersion.V1))
                 .exec(ws("authenticate")
                         .sendText(session -> frame(new Authenticate(AUTH_ID, seat(run, session).token())))
@@ -95,11 +99,15 @@ public final class GatewaySimulation extends Simulation {
                                 .check(jsonPath("$.type").is(SessionReady.TYPE))))
                 .exitHereIfFailed()
                 .exec(session -> {
-                    seat(run, session).member().ready(epochMicros());
+                    seat(run, session).member().ready(epochMicros(), session.getLong("connectStart"));
                     long phase = ThreadLocalRandom.current().nextLong(Math.max(1, interval.toMillis()));
                     return session.set("firstSend", timeline.sendStartMillis() + phase);
                 })
-                .pause(session -> untilMillis(session.getLong("firstSend")))
+                // Waiting for the first send, read what arrives every few seconds: while thousands of
+                // connections open, each hears every other one come online (presence.changed).
+                .asLongAs(session -> System.currentTimeMillis() < session.getLong("firstSend")).on(
+                        pause(session -> min(WAIT_READ_INTERVAL, untilMillis(session.getLong("firstSend"))))
+                                .exec(readInbox))
                 .asLongAs(session -> System.currentTimeMillis() < timeline.sendEndMillis()).on(
                         pace(interval)
                                 .exec(readInbox)
@@ -116,6 +124,10 @@ public final class GatewaySimulation extends Simulation {
 
     private static GatewayRun.Seat seat(GatewayRun run, Session session) {
         return run.seats().get(session.getInt("seat"));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Duration untilMillis(long epochMillis) {

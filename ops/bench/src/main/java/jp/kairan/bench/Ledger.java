@@ -27,6 +27,7 @@ final class Ledger {
 
     private final Recorder deliverMicros = new Recorder(3);
     private final Recorder ackMicros = new Recorder(3);
+    private final Recorder readyMicros = new Recorder(3);
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> otherFrames = new ConcurrentHashMap<>();
@@ -141,9 +142,10 @@ final class Ledger {
          * The connection is authenticated: from now on it must receive every message of its room. A connection
          * ready after sending started is counted as late and not judged.
          */
-        void ready(long nowMicros) {
+        void ready(long nowMicros, long connectStartMicros) {
             late = nowMicros >= sendStartMicros;
             ready = true;
+            readyMicros.recordValue(Math.max(0, nowMicros - connectStartMicros));
         }
 
         /** The connection failed after it was ready: what it misses from now on is still counted, apart. */
@@ -278,7 +280,8 @@ final class Ledger {
         return new Verdict(readyMembers, lateMembers, unreadyMembers, lostMembers, sent.sum(), acked.sum(), ackedDuplicate.sum(), unacked,
                 delivered.sum(), missing, missingAtSender, missingAtLost, messagesWithLoss, duplicates.sum(), orderViolations.sum(),
                 foreign.sum(), sentInWindow.sum(), ackedInWindow.sum(), deliveredInWindow.sum(), sorted(errors),
-                sorted(otherFrames), deliverMicros.getIntervalHistogram(), ackMicros.getIntervalHistogram());
+                sorted(otherFrames), deliverMicros.getIntervalHistogram(), ackMicros.getIntervalHistogram(),
+                readyMicros.getIntervalHistogram());
     }
 
     private static Map<String, Long> sorted(Map<String, LongAdder> counts) {
@@ -290,14 +293,15 @@ final class Ledger {
     /**
      * The run's counts. {@code missing}: (message, receiver) pairs where an acked message never arrived; of them,
      * {@code missingAtSender} at the sender's own connection and {@code missingAtLost} at connections that failed
-     * during the run ({@code lostConnections}).
+     * during the run ({@code lostConnections}). {@code readyMicros}: from opening the connection to
+     * {@code session.ready}, for every connection that got there.
      */
     record Verdict(long readyConnections, long lateConnections, long unreadyConnections, long lostConnections, long sent, long acked, long ackedDuplicate,
                    long unacked, long delivered, long missing, long missingAtSender, long missingAtLost,
                    long messagesWithLoss,
                    long duplicates, long orderViolations, long foreignRoom, long sentInWindow, long ackedInWindow,
                    long deliveredInWindow, Map<String, Long> errors, Map<String, Long> otherFrames,
-                   Histogram deliverMicros, Histogram ackMicros) {
+                   Histogram deliverMicros, Histogram ackMicros, Histogram readyMicros) {
 
         boolean clean() {
             return missing == 0 && duplicates == 0 && foreignRoom == 0;

@@ -12,8 +12,8 @@ class LedgerTest {
 
     LedgerTest() {
         ledger.timeline(10, 0, Long.MAX_VALUE);
-        alice.ready(1);
-        bob.ready(1);
+        alice.ready(1, 0);
+        bob.ready(1, 0);
     }
 
     private void sendAndAck(Ledger.Member sender, String id, long seq) {
@@ -88,8 +88,8 @@ class LedgerTest {
         Ledger.Room r = late.room("8", 0);
         Ledger.Member early = r.member(0);
         Ledger.Member tardy = r.member(1);
-        early.ready(50);
-        tardy.ready(150);
+        early.ready(50, 0);
+        tardy.ready(150, 0);
         early.send("e1", 200);
         early.ack("e1", 1, false, 1);
         early.posted("8", 1, "x", 1);
