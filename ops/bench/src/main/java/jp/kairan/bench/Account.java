@@ -1,7 +1,6 @@
 package jp.kairan.bench;
 
 import java.time.Instant;
-import jp.kairan.server.auth.Totp;
 
 /**
  * A user the bench signs in as: login ID, current password, TOTP secret once enrolled, and the last
@@ -18,6 +17,12 @@ final class Account {
     volatile long lastStep = -1;
     /** True while a measured login of this account is under way. */
     volatile boolean inFlight;
+    /** The user's id, once known (set by {@link Setup}); null before. */
+    volatile String userId;
+    /** The access token of the last completed sign-in, or null. */
+    volatile String accessToken;
+    /** When {@link #accessToken} expires, by the server's {@code expiresIn}; null when unknown. */
+    volatile Instant accessTokenExpiresAt;
 
     Account(String loginId, String password) {
         this.loginId = loginId;

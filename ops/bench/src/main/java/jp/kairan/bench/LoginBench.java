@@ -34,19 +34,8 @@ public final class LoginBench implements Callable<Integer> {
             defaultValue = "http://127.0.0.1:8080")
     URI baseUrl;
 
-    @Option(names = "--operator-password-file", paramLabel = "FILE",
-            description = "<data-dir>/initial-operator-password.txt written by the server on first start.")
-    Path operatorPasswordFile;
-
-    @Option(names = "--operator-login-id", description = "Operator login ID (default: from the file, else 'operator').")
-    String operatorLoginId;
-
-    @Option(names = "--operator-password", description = "Operator password, instead of the file.")
-    String operatorPassword;
-
-    @Option(names = "--operator-totp-secret", paramLabel = "BASE32",
-            description = "Operator TOTP secret, if already enrolled (the bench prints both after its setup).")
-    String operatorTotpSecret;
+    @CommandLine.Mixin
+    OperatorOptions operatorOptions = new OperatorOptions();
 
     @Option(names = "--users", description = "Bench users to create (default: enough that none signs in twice per TOTP step).")
     Integer users;
@@ -101,7 +90,7 @@ public final class LoginBench implements Callable<Integer> {
         List<Phase> plan = plan();
         int pause = orDefault(pauseSeconds, 2, 1);
         int userCount = users != null ? users : Phase.usersNeeded(plan, pause);
-        Account operator = operator();
+        Account operator = operatorOptions.operator(new CommandLine(this));
 
         ExecutorService httpThreads = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "bench-http");
@@ -217,27 +206,6 @@ public final class LoginBench implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "Nothing to run: no rates and no fixed phase");
         }
         return plan;
-    }
-
-    private Account operator() {
-        String loginId = operatorLoginId;
-        String password = operatorPassword;
-        if (password == null) {
-            if (operatorPasswordFile == null) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "Give --operator-password-file (or --operator-password)");
-            }
-            OperatorCredentials fromFile = OperatorCredentials.read(operatorPasswordFile);
-            password = fromFile.password();
-            if (loginId == null) {
-                loginId = fromFile.loginId().orElse(null);
-            }
-        }
-        Account operator = new Account(loginId == null ? "operator" : loginId, password);
-        if (operatorTotpSecret != null) {
-            operator.totpSecret = jp.kairan.server.auth.Base32.decode(operatorTotpSecret);
-        }
-        return operator;
     }
 
     private void printHeader(List<Phase> plan, int userCount) {

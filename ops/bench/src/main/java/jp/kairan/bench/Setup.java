@@ -66,7 +66,7 @@ final class Setup {
             });
             try {
                 AtomicInteger done = new AtomicInteger();
-                int every = Math.max(1, count / 5);
+                int every = Math.max(1, Math.min(count / 5, 500));
                 List<Future<Account>> futures = new ArrayList<>(count);
                 for (int i = first; i < first + count; i++) {
                     String loginId = String.format("bench-%s-%05d", runId, i);
@@ -102,13 +102,18 @@ final class Setup {
 
     /** Signs the operator in (first sign-in included) and creates an organization with its owner. */
     Org prepare(Account operator, String runId) {
+        return prepare(operator, runId, "ログインベンチ " + runId);
+    }
+
+    /** As {@link #prepare(Account, String)}, with the organization named {@code orgName}. */
+    Org prepare(Account operator, String runId, String orgName) {
         String operatorToken = retrying("operator sign-in", () -> signIn.signIn(operator, newPassword()));
         log.printf("setup: operator %s signed in (to sign in again: --operator-password '%s' --operator-totp-secret %s)%n",
-                operator.loginId, operator.password, jp.kairan.server.auth.Base32.encode(operator.totpSecret));
+                operator.loginId, operator.password, Base32.encode(operator.totpSecret));
 
         String ownerLoginId = "bench-" + runId + "-owner";
         JsonNode created = retrying("create organization", () -> api.post("/orgs", Map.of(
-                "name", "ログインベンチ " + runId,
+                "name", orgName,
                 "owner", Map.of("loginId", ownerLoginId, "displayName", "ベンチ 所有者")), operatorToken));
         String orgId = created.path("org").path("id").asText("");
         String ownerPassword = created.path("initialPassword").asText("");
@@ -152,7 +157,9 @@ final class Setup {
         if (initial.isEmpty()) {
             throw new ApiException(201, "unexpected_response", "POST users answered " + created, false);
         }
-        return new Account(created.path("benchLoginId").asText(), initial);
+        Account account = new Account(created.path("benchLoginId").asText(), initial);
+        account.userId = created.path("user").path("id").asText(null);
+        return account;
     }
 
     /** The owner's access token, signed in again when it expires (tokens live 5 minutes). */

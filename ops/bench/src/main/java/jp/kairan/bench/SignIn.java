@@ -1,11 +1,13 @@
 package jp.kairan.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
 import java.util.Map;
 
 /**
  * Walks the sign-in state machine of HTTP-API.md ("Sign-in") to {@code done}, blocking: password,
- * then a TOTP code, a password change or a TOTP enrolment, whatever the server asks for next.
+ * then a TOTP code, a password change or a TOTP enrolment, whatever the server asks for next. The
+ * access token and its expiry are also kept in the {@link Account}.
  */
 final class SignIn {
     private static final int MAX_STEPS = 8;
@@ -33,6 +35,9 @@ final class SignIn {
                         throw new ApiException(200, "missing_access_token",
                                 "LoginStep done without session.accessToken for " + account.loginId, false);
                     }
+                    account.accessToken = token;
+                    long expiresIn = step.path("session").path("expiresIn").asLong(0);
+                    account.accessTokenExpiresAt = expiresIn > 0 ? Instant.now().plusSeconds(expiresIn) : null;
                     return token;
                 }
                 case "otp": {
@@ -59,7 +64,7 @@ final class SignIn {
                     if (secret.isEmpty()) {
                         throw new ApiException(200, "missing_totp_secret", "TotpEnrolment without secret", false);
                     }
-                    account.totpSecret = jp.kairan.server.auth.Base32.decode(secret);
+                    account.totpSecret = Base32.decode(secret);
                     step = api.post("/auth/totp/confirm",
                             Map.of("ticket", ticket, "code", account.nextCodeWaiting()), null);
                     break;
