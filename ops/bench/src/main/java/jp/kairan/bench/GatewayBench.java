@@ -87,6 +87,10 @@ public final class GatewayBench implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "PER_SECOND", description = "Messages per second over all connections.")
     Double rate;
 
+    @Option(names = "--senders-per-room",
+            description = "Members of each room that send; the others only receive (default: all of them).")
+    Integer sendersPerRoom;
+
     @Option(names = "--warmup-seconds", description = "Sending before measuring.")
     Integer warmupSeconds;
 
@@ -145,26 +149,30 @@ public final class GatewayBench implements Callable<Integer> {
         Duration settle = Duration.ofSeconds(settleSeconds);
         Duration drain = Duration.ofSeconds(drainSeconds);
         int connections = roomCount * memberCount;
-        if (roomCount < 1 || memberCount < 1 || msgsPerSecond <= 0 || duration.isZero()) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "rooms, members, rate and duration must be positive");
+        int senders = sendersPerRoom != null ? Math.min(sendersPerRoom, memberCount) : memberCount;
+        if (roomCount < 1 || memberCount < 1 || senders < 1 || msgsPerSecond <= 0 || duration.isZero()) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "rooms, members, senders per room, rate and duration must be positive");
         }
         String runId = Long.toString(System.currentTimeMillis() / 1000, 36);
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("preset", rooms == null && members == null && rate == null ? preset.name().toLowerCase(Locale.ROOT) : "custom");
+        params.put("preset", rooms == null && members == null && rate == null && sendersPerRoom == null
+                ? preset.name().toLowerCase(Locale.ROOT) : "custom");
         params.put("connections", connections);
         params.put("rooms", roomCount);
         params.put("membersPerRoom", memberCount);
+        params.put("sendersPerRoom", senders);
         params.put("targetMsgsPerSecond", msgsPerSecond);
-        params.put("sendIntervalSeconds", connections / msgsPerSecond);
+        params.put("sendIntervalSeconds", roomCount * senders / msgsPerSecond);
         params.put("rampSeconds", ramp.toSeconds());
         params.put("warmupSeconds", warmup.toSeconds());
         params.put("durationSeconds", duration.toSeconds());
         params.put("drainSeconds", drain.toSeconds());
         out.printf(Locale.ROOT, "Kairan gateway bench — %s; run %s%n", Instant.now(), runId);
-        out.printf(Locale.ROOT, "%d connections = %d rooms × %d members; %s msgs/s in total (each connection one every %.2f s);"
-                        + " ramp %d s, warm-up %d s, measured %d s, drain %d s%n", connections, roomCount, memberCount,
-                LoginBench.fmt(msgsPerSecond), connections / msgsPerSecond, ramp.toSeconds(), warmup.toSeconds(),
-                duration.toSeconds(), drain.toSeconds());
+        out.printf(Locale.ROOT, "%d connections = %d rooms × %d members, %d sending per room; %s msgs/s in total (each"
+                        + " sender one every %.2f s); ramp %d s, warm-up %d s, measured %d s, drain %d s%n", connections,
+                roomCount, memberCount, senders, LoginBench.fmt(msgsPerSecond), roomCount * senders / msgsPerSecond,
+                ramp.toSeconds(), warmup.toSeconds(), duration.toSeconds(), drain.toSeconds());
 
         ExecutorService httpThreads = Executors.newFixedThreadPool(Math.max(4, setupThreads), r -> {
             Thread t = new Thread(r, "bench-http");
@@ -211,9 +219,11 @@ public final class GatewayBench implements Callable<Integer> {
         List<GatewayRun.Seat> seats = new ArrayList<>(connections);
         for (Provisioning.Room room : provisioned) {
             Ledger.Room ledgerRoom = ledger.room(room.id(), room.baseSeq());
-            for (Account a : room.members()) {
+            for (int i = 0; i < room.members().size(); i++) {
+                Account a = room.members().get(i);
                 int index = seats.size();
-                seats.add(new GatewayRun.Seat(index, a.userId, a.accessToken, room.id(), ledgerRoom.member(index)));
+                seats.add(new GatewayRun.Seat(index, a.userId, a.accessToken, room.id(), i < senders,
+                        ledgerRoom.member(index)));
             }
         }
         GatewayRun run = new GatewayRun(gateway, seats, msgsPerSecond, ramp, settle, warmup, duration, drain, runId,

@@ -142,9 +142,9 @@ final class GatewayReport {
         Map<String, Object> counts = (Map<String, Object>) doc.get("counts");
         Map<String, Object> lat = (Map<String, Object>) doc.get("latency");
         s.append(String.format(Locale.ROOT, "connections: %s target, %s ready, %s late (not judged), %s failed, %s lost during"
-                        + " the run; %s rooms × %s members%n",
+                        + " the run; %s rooms × %s members, %s sending per room%n",
                 c.get("target"), c.get("ready"), c.get("lateNotJudged"), c.get("failed"), c.get("lostDuringRun"), params.get("rooms"),
-                params.get("membersPerRoom")));
+                params.get("membersPerRoom"), params.get("sendersPerRoom")));
         s.append(String.format(Locale.ROOT, "measured %s s after %s s warm-up: target %s msgs/s; sent %s/s; acked (persisted) %s/s;"
                         + " deliveries %s/s (expected %s/s)%n%n", params.get("durationSeconds"), params.get("warmupSeconds"),
                 r.get("targetMsgsPerSecond"), r.get("sentPerSecond"), r.get("ackedPerSecond"), r.get("deliveriesPerSecond"),

@@ -34,9 +34,10 @@ record GatewayRun(URI gatewayUrl, List<Seat> seats, double ratePerSecond, Durati
      * @param userId the user
      * @param token  access token for {@code session.authenticate}
      * @param roomId the one room this user is a member of
+     * @param sends  whether this connection sends messages, or only receives them
      * @param member its record in the ledger
      */
-    record Seat(int index, String userId, String token, String roomId, Ledger.Member member) {
+    record Seat(int index, String userId, String token, String roomId, boolean sends, Ledger.Member member) {
         @Override
         public String toString() {
             return "Seat[" + index + ", user " + userId + ", room " + roomId + "]";
@@ -51,9 +52,13 @@ record GatewayRun(URI gatewayUrl, List<Seat> seats, double ratePerSecond, Durati
                     long drainEndMillis) {
     }
 
-    /** Time between two messages of one connection, so that all connections together send {@link #ratePerSecond}. */
+    /**
+     * Time between two messages of one sending connection, so that they together send {@link #ratePerSecond}.
+     * Connections that only receive read their frames at the same interval.
+     */
     Duration sendInterval() {
-        return Duration.ofNanos(Math.round(seats.size() / ratePerSecond * 1e9));
+        long senders = Math.max(1, seats.stream().filter(Seat::sends).count());
+        return Duration.ofNanos(Math.round(senders / ratePerSecond * 1e9));
     }
 
     /** Makes this the run the next {@link GatewaySimulation} drives. */

@@ -39,7 +39,8 @@ import jp.kairan.protocol.SessionReady;
  *       {@code session.ready} (Gatling times both);</li>
  *   <li>while waiting, read the frames received every two seconds (see below);</li>
  *   <li>from the common send start plus a random phase, send one {@code message.send} every
- *       {@link GatewayRun#sendInterval()} until the send end, without waiting for answers;</li>
+ *       {@link GatewayRun#sendInterval()} until the send end, without waiting for answers (connections that
+ *       only receive just read their frames at that interval);</li>
  *   <li>just before each send, hand every frame received since the last send to the {@link Ledger} (acks,
  *       deliveries, errors, with Gatling's arrival timestamps). It must be just before: Gatling empties its buffer
  *       of unmatched frames on every send. Both actions run in one go on the connection's event loop, so no frame
@@ -111,7 +112,8 @@ public final class GatewaySimulation extends Simulation {
                 .asLongAs(session -> System.currentTimeMillis() < timeline.sendEndMillis()).on(
                         pace(interval)
                                 .exec(readInbox)
-                                .doIf(session -> System.currentTimeMillis() < timeline.sendEndMillis()).then(send))
+                                .doIf(session -> seat(run, session).sends()
+                                        && System.currentTimeMillis() < timeline.sendEndMillis()).then(send))
                 .pause(session -> untilMillis(timeline.drainEndMillis()))
                 .exec(readInbox)
                 .exec(ws("close").close());

@@ -18,6 +18,10 @@ class GatewaySimulationTest {
     Path results;
 
     private Ledger.Verdict run(long dropEvery) throws Exception {
+        return run(dropEvery, 3);
+    }
+
+    private Ledger.Verdict run(long dropEvery, int senders) throws Exception {
         Ledger ledger = new Ledger();
         Map<String, String> roomOfUser = new HashMap<>();
         List<GatewayRun.Seat> seats = new ArrayList<>();
@@ -26,7 +30,7 @@ class GatewaySimulationTest {
             for (int m = 1; m <= 3; m++) {
                 String user = "20" + r + m;
                 roomOfUser.put(user, room.id);
-                seats.add(new GatewayRun.Seat(seats.size(), user, user, room.id, room.member(seats.size())));
+                seats.add(new GatewayRun.Seat(seats.size(), user, user, room.id, m <= senders, room.member(seats.size())));
             }
         }
         try (FakeGateway gateway = new FakeGateway(roomOfUser, dropEvery)) {
@@ -51,6 +55,14 @@ class GatewaySimulationTest {
         assertThat(v.orderViolations()).isZero();
         assertThat(v.ackMicros().getTotalCount()).isPositive();
         assertThat(v.deliverMicros().getTotalCount()).isPositive();
+        assertThat(v.clean()).isTrue();
+    }
+
+    @Test
+    void membersThatOnlyReceiveStillGetEveryMessage() throws Exception {
+        Ledger.Verdict v = run(0, 1);
+        assertThat(v.sent()).isBetween(18L, 30L);
+        assertThat(v.delivered()).isEqualTo(3 * v.acked());
         assertThat(v.clean()).isTrue();
     }
 
