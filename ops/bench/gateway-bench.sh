@@ -14,7 +14,7 @@
 # Environment:
 #   KAIRAN_BENCH_JAVA         java for the server (default: java on PATH); say which one a figure is from
 #   KAIRAN_BENCH_SERVER_OPTS  JVM options for the server (default: -Xmx1g)
-#   KAIRAN_BENCH_DRIVER_OPTS  JVM options for the load driver (default: -Xmx2g)
+#   KAIRAN_BENCH_DRIVER_OPTS  JVM options for the load driver (default: -Xmx3g)
 #   KAIRAN_BENCH_TIMEOUT      upper bound in seconds for the bench itself (default 3600)
 #   KAIRAN_BENCH_REBUILD=1    rebuild the jars even if they exist
 #   KAIRAN_BENCH_STATE=DIR    keep the database, the server's data directory and the provisioned users
@@ -37,7 +37,7 @@ BENCH_TIMEOUT="${KAIRAN_BENCH_TIMEOUT:-3600}"
 # shellcheck disable=SC2206 # word splitting of JVM options is intended
 SERVER_OPTS=(${KAIRAN_BENCH_SERVER_OPTS:--Xmx1g})
 # shellcheck disable=SC2206
-DRIVER_OPTS=(${KAIRAN_BENCH_DRIVER_OPTS:--Xmx2g})
+DRIVER_OPTS=(${KAIRAN_BENCH_DRIVER_OPTS:--Xmx3g})
 
 say() { printf '[gateway-bench] %s\n' "$*"; }
 die() {

@@ -34,7 +34,8 @@ class GatewaySimulationTest {
             }
         }
         try (FakeGateway gateway = new FakeGateway(roomOfUser, dropEvery)) {
-            new GatewayRun(gateway.url(), seats, 6, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
+            // Settle 4 s: Gatling takes a moment to start its engine after the timeline is fixed.
+            new GatewayRun(gateway.url(), seats, 6, Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(1),
                     Duration.ofSeconds(3), Duration.ofSeconds(1), "t" + System.nanoTime(), ledger, 1000).install();
             int status = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
                 "-s", GatewaySimulation.class.getName(), "-rf", results.toString(), "-nr"});
