@@ -94,11 +94,11 @@ public final class ConfigKeys {
     public static final ConfigKey GATEWAY_MAX_FRAME = new ConfigKey("gateway.max-frame-bytes", "int", "65536", RARE,
             "Largest WebSocket frame (and message) accepted; larger ones close the connection with 1009.");
     public static final ConfigKey GATEWAY_IDLE = new ConfigKey("gateway.idle-timeout", "duration", "75s", RARE,
-            "A connection that sends nothing (frames or pongs) for this long is closed.");
+            "A connection that sends nothing (frames or pongs) for this long is closed (rounded up to whole ping intervals).");
     public static final ConfigKey GATEWAY_PING = new ConfigKey("gateway.ping-interval", "duration", "30s", RARE,
-            "The gateway pings a connection it has sent nothing to for this long.");
+            "The gateway pings a connection it has received nothing from for this long, and again after each such interval.");
     public static final ConfigKey GATEWAY_AUTH_TIMEOUT = new ConfigKey("gateway.auth-timeout", "duration", "10s", RARE,
-            "Time a new connection has to send session.authenticate.");
+            "Time a new connection has to send session.authenticate (checking the token is not counted).");
     public static final ConfigKey GATEWAY_WRITE_HIGH = new ConfigKey("gateway.write-buffer-high-bytes", "int", "1048576", RARE,
             "Outbound bytes queued for one connection beyond which it is unwritable (the low mark is half). "
                     + "A connection with four times this queued is closed at once as a slow consumer.");

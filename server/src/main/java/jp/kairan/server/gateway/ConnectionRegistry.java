@@ -63,7 +63,8 @@ public final class ConnectionRegistry implements RoomEvents {
         Gauge.builder("kairan.gateway.connections", connections, AtomicInteger::get)
                 .description("Authenticated WebSocket connections").register(metrics);
         this.deliveries = Counter.builder("kairan.gateway.deliveries").description("Events written to connections").register(metrics);
-        this.slowConsumers = Counter.builder("kairan.gateway.slow.consumers").description("Connections closed as slow consumers").register(metrics);
+        this.slowConsumers = Counter.builder("kairan.gateway.closes").description("Connections the server closed, by reason")
+                .tag("reason", "slow_consumer_limit").register(metrics);
     }
 
     void register(Connection c) {
@@ -221,7 +222,7 @@ public final class ConnectionRegistry implements RoomEvents {
             long pending = out == null ? 0 : out.totalPendingWriteBytes();
             if (pending > hardLimitBytes) {
                 slowConsumers.increment();
-                log.info("closing {}: {} bytes queued, over the limit", c, pending);
+                log.info("{} closed: {} bytes queued, over the limit (slow consumer)", c, pending);
                 c.close(CloseCodes.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.code());
                 return;
             }

@@ -50,9 +50,9 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
         if (sslContext != null) {
             p.addLast("tls", sslContext.newHandler(ch.alloc()));
         }
-        // First, so that every byte read (pongs included) counts as life.
-        p.addLast("idle", new IdleStateHandler(services.config().idleTimeout().toMillis(),
-                services.config().pingInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
+        // First, so that every byte read (pongs included) counts as life. Reader idle every ping interval:
+        // the session pings, and closes once nothing has arrived for the idle timeout.
+        p.addLast("idle", new IdleStateHandler(services.config().pingInterval().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
         p.addLast("handshake-guard", new HandshakeGuard(json, services.config().allowedOrigins()));

@@ -58,9 +58,10 @@ public final class GatewayServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Counter slow = Counter.builder("kairan.gateway.slow.consumers.grace").description("Connections closed after staying unwritable").register(metrics);
         this.services = new GatewayServices(config, clock, sessions, messages, registry,
-                new SendRateLimiter(config.sendsPerSecond(), config.sendBurst()), blocking, slow::increment);
+                new SendRateLimiter(config.sendsPerSecond(), config.sendBurst()), blocking,
+                reason -> Counter.builder("kairan.gateway.closes").description("Connections the server closed, by reason")
+                        .tag("reason", reason).register(metrics).increment());
     }
 
     /** Binds the port; returns once listening. */

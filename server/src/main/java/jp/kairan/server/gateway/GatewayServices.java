@@ -16,13 +16,14 @@ import jp.kairan.server.message.MessageService;
  * @param registry    connections and fan-out
  * @param sendLimiter per-user send rate
  * @param blocking    bounded executor for the few blocking calls (token checks)
- * @param onSlowConsumer counts a slow consumer closed by its handler
+ * @param closes      counts connections the server closes, by reason
  */
 record GatewayServices(GatewayConfig config, Clock clock, Sessions sessions, MessageService messages,
                        ConnectionRegistry registry, SendRateLimiter sendLimiter, Executor blocking,
-                       Runnable onSlowConsumer) {
+                       java.util.function.Consumer<String> closes) {
 
-    void slowConsumerClosed() {
-        onSlowConsumer.run();
+    /** Counts a connection the server closed, by reason ({@code idle_timeout}, {@code slow_consumer}, …). */
+    void closed(String reason) {
+        closes.accept(reason);
     }
 }

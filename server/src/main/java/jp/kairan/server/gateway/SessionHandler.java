@@ -5,6 +5,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -78,6 +80,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private ScheduledFuture<?> authDeadline;
     private ScheduledFuture<?> expiry;
     private ScheduledFuture<?> slowConsumer;
+    private int idleIntervals;
     private final Map<String, Long> lastTyping = new HashMap<>();
 
     SessionHandler(GatewayServices services, String connectionId) {
@@ -97,16 +100,23 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             Duration timeout = services.config().authTimeout();
             authDeadline = ctx.executor().schedule(() -> {
-                if (principal == null) {
+                if (principal == null && !authenticating) {
+                    log.info("{} closed: no session.authenticate within {} ms", connectionId, timeout.toMillis());
+                    services.closed("auth_timeout");
                     close(CloseCodes.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED.code());
                 }
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } else if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == io.netty.handler.timeout.IdleState.READER_IDLE) {
-                log.debug("{} idle, closing", connectionId);
+        } else if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            // Fired every ping interval while nothing arrives: ping, and give up once the idle timeout is reached.
+            // Reading, not writing, is what counts: a member who only receives still answers pings.
+            idleIntervals = idle.isFirst() ? 1 : idleIntervals + 1;
+            Duration silent = services.config().pingInterval().multipliedBy(idleIntervals);
+            if (silent.compareTo(services.config().idleTimeout()) >= 0) {
+                log.info("{} closed: nothing received for {} s", connectionId, silent.toSeconds());
+                services.closed("idle_timeout");
                 close(CloseCodes.GOING_AWAY, "idle_timeout");
-            } else if (idle.state() == io.netty.handler.timeout.IdleState.WRITER_IDLE) {
-                ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.PingWebSocketFrame());
+            } else {
+                ctx.writeAndFlush(new PingWebSocketFrame());
             }
         } else {
             super.userEventTriggered(ctx, evt);
@@ -213,6 +223,10 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     private void authenticate(Authenticate auth) {
         authenticating = true;
+        if (authDeadline != null) {
+            // The client kept its side; how long the token check takes under load is ours.
+            authDeadline.cancel(false);
+        }
         CompletableFuture<Sessions.Authenticated> who;
         try {
             who = CompletableFuture.supplyAsync(() -> services.sessions().authenticateConnection(auth.token()), services.blocking());
@@ -302,8 +316,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                 long grace = services.config().slowConsumerGrace().toMillis();
                 slowConsumer = ctx.executor().schedule(() -> {
                     if (!ctx.channel().isWritable()) {
-                        services.slowConsumerClosed();
-                        log.info("{} stayed unwritable for {} ms, closing", connectionId, grace);
+                        services.closed("slow_consumer");
+                        log.info("{} closed: unwritable for {} ms (slow consumer)", connectionId, grace);
                         close(CloseCodes.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.code());
                     }
                 }, grace, TimeUnit.MILLISECONDS);

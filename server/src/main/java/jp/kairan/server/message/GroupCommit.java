@@ -141,7 +141,15 @@ final class GroupCommit implements AutoCloseable {
                     continue;
                 }
                 queue.drainTo(batch, maxBatch - 1);
-                store(batch);
+                try {
+                    store(batch);
+                } catch (Throwable t) {
+                    // Never let a lane die with sends queued behind it: answer this batch and go on. (An
+                    // OutOfMemoryError is better met by -XX:+ExitOnOutOfMemoryError, as ops/kairan.service does.)
+                    log.error("lane {} failed on a batch of {}", index, batch.size(), t);
+                    RuntimeException failure = new IllegalStateException("message lane failed: " + t);
+                    batch.forEach(send -> send.result().completeExceptionally(failure));
+                }
                 batch.clear();
             }
         }

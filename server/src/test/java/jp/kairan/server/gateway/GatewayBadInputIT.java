@@ -230,7 +230,7 @@ class GatewayBadInputIT {
         String metrics = server.get("/metrics", null).raw().body();
         double total = 0;
         for (String line : metrics.split("\n")) {
-            if (line.startsWith("kairan_gateway_slow_consumers")) {
+            if (line.startsWith("kairan_gateway_closes_total{reason=\"slow_consumer")) {
                 total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }

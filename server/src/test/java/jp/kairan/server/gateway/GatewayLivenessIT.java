@@ -1,0 +1,89 @@
+package jp.kairan.server.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import jp.kairan.server.testing.TestServer;
+import jp.kairan.server.testing.TestServer.Response;
+import jp.kairan.server.testing.TestServer.SignedIn;
+import jp.kairan.server.testing.WsClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Liveness is judged by what the server receives: a connection that answers pings stays however quiet it is,
+ * even while it only receives; one that answers nothing is closed as idle, and the close is counted.
+ */
+class GatewayLivenessIT {
+    private static TestServer server;
+    private static SignedIn reader;
+    private static SignedIn writer;
+    private static String roomId;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(Map.of("gateway.ping-interval", "1s", "gateway.idle-timeout", "3s"));
+        SignedIn operator = server.operator();
+        Response org = server.post("/api/v1/orgs", Map.of("name", "己村", "owner", Map.of("loginId", "writer", "displayName", "書き手")),
+                operator.accessToken());
+        writer = server.firstSignIn("writer", org.text("initialPassword"), "Sakura-Hana-101");
+        Response r = server.post("/api/v1/orgs/" + org.body().get("org").get("id").asText() + "/users",
+                Map.of("loginId", "reader", "displayName", "読み手"), writer.accessToken());
+        reader = server.firstSignIn("reader", r.text("initialPassword"), "Fuji-Yama-202");
+        roomId = server.post("/api/v1/rooms", Map.of("name", "掲示", "memberIds", List.of(reader.userId())), writer.accessToken()).text("id");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void aMemberWhoOnlyReceivesStaysConnected() throws Exception {
+        try (WsClient r = WsClient.signedIn(server.gatewayUrl(), reader.accessToken());
+             WsClient w = WsClient.signedIn(server.gatewayUrl(), writer.accessToken())) {
+            for (int i = 0; i < 10; i++) {
+                w.request(Map.of("type", "message.send", "id", "live-" + i, "roomId", roomId, "text", "お知らせ " + i));
+                Thread.sleep(500);
+            }
+            // Five seconds of receiving only, well past the 3 s idle timeout: the JDK client answers the pings.
+            assertThat(r.isClosed()).isFalse();
+            assertThat(r.request(Map.of("type", "message.sync", "id", "still", "roomId", roomId, "afterSeq", 0)).path("type").asText())
+                    .isEqualTo("message.page");
+        }
+    }
+
+    @Test
+    void aConnectionThatAnswersNothingIsClosedAsIdle() throws Exception {
+        // A client that never reads never sees the pings, so it never answers them.
+        WebSocket deaf = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("kairan.v1")
+                .buildAsync(URI.create(server.gatewayUrl()), new WebSocket.Listener() {
+                    @Override
+                    public void onOpen(WebSocket webSocket) {
+                        // no request(): read nothing
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        deaf.sendText("{\"type\":\"session.authenticate\",\"id\":\"a\",\"token\":\"" + reader.accessToken() + "\"}", true).join();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (idleCloses() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        deaf.abort();
+        assertThat(idleCloses()).isPositive();
+    }
+
+    private static double idleCloses() {
+        for (String line : server.get("/metrics", null).raw().body().split("\n")) {
+            if (line.startsWith("kairan_gateway_closes_total{reason=\"idle_timeout\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+}
