@@ -256,7 +256,8 @@ public final class GatewayBench implements Callable<Integer> {
 
         Ledger.Verdict verdict = ledger.verdict();
         GatewayRun.Timeline timeline = GatewayRun.timeline();
-        GatewayReport report = new GatewayReport(params, verdict, timeline, sampler.samples(), gatlingStatus);
+        GatewayReport report = new GatewayReport(params, verdict, timeline, sampler.samples(), sampler.loadAverages(),
+                gatlingStatus);
         report.print(out);
         report.write(outDir);
         out.println("summary written to " + outDir.resolve("summary.json") + " and " + outDir.resolve("summary.md")

@@ -20,10 +20,12 @@ final class GatewayReport {
     private final GatewayRun.Timeline timeline;
     private final Map<String, Map<String, ProcessStats>> samples;
     private final int gatlingStatus;
+    private final Map<String, Double> loadAverages;
     private final double seconds;
 
     GatewayReport(Map<String, Object> params, Ledger.Verdict verdict, GatewayRun.Timeline timeline,
-                  Map<String, Map<String, ProcessStats>> samples, int gatlingStatus) {
+                  Map<String, Map<String, ProcessStats>> samples, Map<String, Double> loadAverages, int gatlingStatus) {
+        this.loadAverages = loadAverages;
         this.params = params;
         this.v = verdict;
         this.timeline = timeline;
@@ -39,6 +41,15 @@ final class GatewayReport {
         doc.put("javaVersion", System.getProperty("java.version"));
         doc.put("cores", Runtime.getRuntime().availableProcessors());
         doc.put("params", params);
+        if (timeline != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("start", Instant.ofEpochMilli(timeline.startMillis()).toString());
+            t.put("sendStart", Instant.ofEpochMilli(timeline.sendStartMillis()).toString());
+            t.put("measureFrom", Instant.ofEpochMilli(timeline.measureFromMillis()).toString());
+            t.put("sendEnd", Instant.ofEpochMilli(timeline.sendEndMillis()).toString());
+            t.put("drainEnd", Instant.ofEpochMilli(timeline.drainEndMillis()).toString());
+            doc.put("timeline", t);
+        }
         Map<String, Object> connections = new LinkedHashMap<>();
         connections.put("target", params.get("connections"));
         connections.put("ready", v.readyConnections());
@@ -77,6 +88,7 @@ final class GatewayReport {
         doc.put("closedByServer", CloseCounter.counts());
         doc.put("otherFrames", v.otherFrames());
         doc.put("processes", processes());
+        doc.put("loadAverage1m", loadAverages);
         doc.put("gatlingExitStatus", gatlingStatus);
         doc.put("clean", v.clean());
         return doc;
@@ -182,7 +194,8 @@ final class GatewayReport {
                     p.get("rssMiBBefore"), p.get("rssMiBConnected"), p.get("rssMiBAtSendEnd"), p.get("peakRssMiB"),
                     p.get("rssKiBPerConnection"), p.get("threads"), p.get("openFilesConnected")));
         });
-        s.append(String.format(Locale.ROOT, "%nGatling exit status %s; verdict: %s%n", doc.get("gatlingExitStatus"),
+        s.append(String.format(Locale.ROOT, "%nmachine load (1-minute average) at %s%n", doc.get("loadAverage1m")));
+        s.append(String.format(Locale.ROOT, "Gatling exit status %s; verdict: %s%n", doc.get("gatlingExitStatus"),
                 Boolean.TRUE.equals(doc.get("clean")) ? "no loss, no duplicates" : "LOSS OR DUPLICATES"));
         return s.toString();
     }

@@ -1,5 +1,8 @@
 package jp.kairan.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,6 +14,7 @@ import java.util.Map;
 final class Sampler {
     private final Map<String, Long> pids;
     private final Map<String, Map<String, ProcessStats>> samples = new LinkedHashMap<>();
+    private final Map<String, Double> loadAverages = new LinkedHashMap<>();
     private Thread follower;
 
     /** @param pids process name (server, database, driver) → pid */
@@ -29,6 +33,16 @@ final class Sampler {
             }
         });
         samples.put(moment, now);
+        try {
+            loadAverages.put(moment, Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no load average
+        }
+    }
+
+    /** moment → the machine's 1-minute load average then (everything shares the cores: note it with figures). */
+    synchronized Map<String, Double> loadAverages() {
+        return new LinkedHashMap<>(loadAverages);
     }
 
     /** Samples at the timeline's moments once the simulation has fixed them, on a daemon thread. */
