@@ -10,7 +10,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -32,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who is connected to this node, and fan-out to them. Each event is encoded once into one direct buffer; every
- * recipient connection gets a retained duplicate of the same bytes.
+ * Who is connected to this node, and fan-out to them. Each event is encoded once, WebSocket frame header and
+ * all, into one direct buffer; every recipient connection gets a retained duplicate of the same bytes.
  *
  * <p>Slow consumers: a connection whose outbound buffer holds more than {@code hardLimitBytes} when an event
  * is delivered is closed at once with 4008 {@code slow_consumer}; one that stays unwritable for the grace period
@@ -227,17 +226,39 @@ public final class ConnectionRegistry implements RoomEvents {
                 return;
             }
         }
-        ch.writeAndFlush(new TextWebSocketFrame(encoded.retainedDuplicate()), ch.voidPromise());
+        ch.writeAndFlush(encoded.retainedDuplicate(), ch.voidPromise());
         deliveries.increment();
     }
 
+    /**
+     * The whole WebSocket frame, header included, encoded once: server frames are not masked, so the bytes are
+     * the same for every recipient, and each write skips the frame encoder (written as a plain buffer, it passes
+     * the WebSocket and JSON encoders untouched; TLS, when on, still encrypts per connection below them). No
+     * extension is negotiated (the gateway allows none), so a frame is exactly header + payload.
+     */
     private ByteBuf encode(ServerMessage event) {
-        byte[] bytes;
+        byte[] payload;
         try {
-            bytes = json.writeValueAsBytes(event);
+            payload = json.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + event.type(), e);
         }
-        return PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
+        return textFrame(payload);
+    }
+
+    /** A final, unmasked text frame (RFC 6455, section 5.2) holding {@code payload}. */
+    static ByteBuf textFrame(byte[] payload) {
+        int n = payload.length;
+        int header = n < 126 ? 2 : n < 65_536 ? 4 : 10;
+        ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(header + n);
+        frame.writeByte(0x81); // FIN, opcode 1 (text)
+        if (n < 126) {
+            frame.writeByte(n);
+        } else if (n < 65_536) {
+            frame.writeByte(126).writeShort(n);
+        } else {
+            frame.writeByte(127).writeLong(n);
+        }
+        return frame.writeBytes(payload);
     }
 }
