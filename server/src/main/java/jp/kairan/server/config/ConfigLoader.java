@@ -115,6 +115,11 @@ public final class ConfigLoader {
     private GatewayConfig gateway() {
         List<String> origins = optional(ConfigKeys.GATEWAY_ORIGINS).map(v -> Arrays.stream(v.split(","))
                 .map(String::strip).filter(o -> !o.isEmpty()).map(o -> o.replaceAll("/+$", "")).toList()).orElse(List.of());
+        optional(ConfigKeys.GATEWAY_PUBLIC_URL).ifPresent(url -> {
+            if (!url.matches("wss?://[A-Za-z0-9.\\-\\[\\]:]+(/\\S*)?")) {
+                problems.add("gateway.public-url must be a ws:// or wss:// URL, got \"" + url + "\"");
+            }
+        });
         Optional<Path> cert = optional(ConfigKeys.GATEWAY_TLS_CERT).map(Path::of);
         Optional<Path> key = optional(ConfigKeys.GATEWAY_TLS_KEY).map(Path::of);
         if (cert.isPresent() != key.isPresent()) {

@@ -75,7 +75,8 @@ public final class HttpServer {
                 web.handleRequest(exchange);
             }
         };
-        HttpHandler root = new SecurityHeaders(paths, config.secureTransport());
+        HttpHandler root = new SecurityHeaders(paths, config.secureTransport(), clientConfig.gatewayUrl(),
+                clientConfig.gatewayTls(), clientConfig.gatewayPort());
 
         Undertow.Builder b = Undertow.builder()
                 // ApiRequest enforces max-body-bytes with a clean 413; this is only the hard stop for runaway uploads.

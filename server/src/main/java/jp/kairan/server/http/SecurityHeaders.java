@@ -12,8 +12,9 @@ import io.undertow.util.HttpString;
  * API responses are never cached.
  */
 final class SecurityHeaders implements HttpHandler {
-    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self' ws: wss:; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    private static final String CSP_BEFORE_CONNECT = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self' ";
+    private static final String CSP_AFTER_CONNECT = "; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
             + "form-action 'self'; object-src 'none'";
     private static final HttpString CSP_HEADER = new HttpString("Content-Security-Policy");
     private static final HttpString NOSNIFF = new HttpString("X-Content-Type-Options");
@@ -25,16 +26,59 @@ final class SecurityHeaders implements HttpHandler {
 
     private final HttpHandler next;
     private final boolean hsts;
+    private final String fixedGateway;
+    private final String gatewayScheme;
+    private final int gatewayPort;
 
-    SecurityHeaders(HttpHandler next, boolean hsts) {
+    /**
+     * @param gatewayUrl  the gateway's public URL when configured ({@code gateway.public-url}), else null
+     * @param gatewayTls  whether the gateway itself speaks TLS
+     * @param gatewayPort the gateway's port, used with the request's host when there is no public URL
+     */
+    SecurityHeaders(HttpHandler next, boolean hsts, String gatewayUrl, boolean gatewayTls, int gatewayPort) {
         this.next = next;
         this.hsts = hsts;
+        this.fixedGateway = gatewayUrl == null ? null : origin(gatewayUrl);
+        this.gatewayScheme = gatewayTls ? "wss" : "ws";
+        this.gatewayPort = gatewayPort;
+    }
+
+    /**
+     * The policy for this request. {@code connect-src} allows the page's own origin and the WebSocket gateway:
+     * its public URL's origin, or the host the browser asked for with the gateway's port, exactly as the web
+     * client builds the URL (ws: and wss: in general would let injected script talk to any socket anywhere).
+     */
+    String policy(String requestHost) {
+        String gateway = fixedGateway;
+        if (gateway == null) {
+            String host = hostOnly(requestHost);
+            gateway = host == null ? "" : gatewayScheme + "://" + host + ":" + gatewayPort;
+        }
+        return CSP_BEFORE_CONNECT + gateway + CSP_AFTER_CONNECT;
+    }
+
+    /** The host of a Host header ("[::1]:8080", "chat.example:8080", "chat.example"); null when it is not plain. */
+    static String hostOnly(String hostHeader) {
+        if (hostHeader == null || hostHeader.isBlank() || !hostHeader.matches("[A-Za-z0-9.\\-:\\[\\]]{1,255}")) {
+            return null;
+        }
+        if (hostHeader.startsWith("[")) {
+            int end = hostHeader.indexOf(']');
+            return end < 0 ? null : hostHeader.substring(0, end + 1);
+        }
+        int colon = hostHeader.indexOf(':');
+        return colon < 0 ? hostHeader : hostHeader.substring(0, colon);
+    }
+
+    private static String origin(String url) {
+        java.net.URI u = java.net.URI.create(url);
+        return u.getScheme() + "://" + u.getRawAuthority();
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         HeaderMap h = exchange.getResponseHeaders();
-        h.put(CSP_HEADER, CSP);
+        h.put(CSP_HEADER, policy(exchange.getRequestHeaders().getFirst(Headers.HOST)));
         h.put(NOSNIFF, "nosniff");
         h.put(FRAME, "DENY");
         h.put(REFERRER, "no-referrer");
