@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import jp.kairan.server.testing.Browser;
 import jp.kairan.server.testing.TestServer;
-import jp.kairan.server.testing.TestServer.Response;
 import jp.kairan.server.testing.TestServer.SignedIn;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,12 +32,9 @@ class ChatE2EIT {
     static void start() {
         server = TestServer.start();
         SignedIn operator = server.operator();
-        Response org = server.post("/api/v1/orgs", Map.of("name", "回覧市", "owner", Map.of("loginId", "yamada", "displayName", "山田 花子")),
-                operator.accessToken());
-        hanako = server.firstSignIn("yamada", org.text("initialPassword"), "Sakura-Hana-2026");
-        Response u = server.post("/api/v1/orgs/" + org.body().get("org").get("id").asText() + "/users",
-                Map.of("loginId", "sato", "displayName", "佐藤 一郎"), hanako.accessToken());
-        ichiro = server.firstSignIn("sato", u.text("initialPassword"), "Asagao-Niwa-2026");
+        TestServer.Org org = server.createOrg(operator, "回覧市", "yamada", "山田 花子", "Sakura-Hana-2026");
+        hanako = org.owner();
+        ichiro = server.createUser(hanako, org.id(), "sato", "佐藤 一郎", List.of(), "Asagao-Niwa-2026");
         roomId = server.post("/api/v1/rooms", Map.of("name", "防災係", "memberIds", List.of(ichiro.userId())), hanako.accessToken()).text("id");
     }
 

@@ -42,12 +42,9 @@ class GatewayBadInputIT {
         server = TestServer.start(Map.of("gateway.write-buffer-high-bytes", "65536", "gateway.slow-consumer-grace", "1s",
                 "gateway.sends-per-second", "100000", "gateway.send-burst", "100000", "gateway.allowed-origins", "https://chat.city.example"));
         SignedIn operator = server.operator();
-        Response org = server.post("/api/v1/orgs", Map.of("name", "丁市", "owner", Map.of("loginId", "alice", "displayName", "有栖")),
-                operator.accessToken());
-        alice = server.firstSignIn("alice", org.text("initialPassword"), "Sakura-Hana-101");
-        Response b = server.post("/api/v1/orgs/" + org.body().get("org").get("id").asText() + "/users",
-                Map.of("loginId", "bob", "displayName", "母部"), alice.accessToken());
-        bob = server.firstSignIn("bob", b.text("initialPassword"), "Fuji-Yama-202");
+        TestServer.Org org = server.createOrg(operator, "丁市", "alice", "有栖", "Sakura-Hana-101");
+        alice = org.owner();
+        bob = server.createUser(alice, org.id(), "bob", "母部", List.of(), "Fuji-Yama-202");
         roomId = server.post("/api/v1/rooms", Map.of("name", "試験", "memberIds", List.of(bob.userId())), alice.accessToken()).text("id");
     }
 

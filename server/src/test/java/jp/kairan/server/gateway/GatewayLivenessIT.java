@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import jp.kairan.server.testing.TestServer;
-import jp.kairan.server.testing.TestServer.Response;
 import jp.kairan.server.testing.TestServer.SignedIn;
 import jp.kairan.server.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
@@ -30,12 +29,9 @@ class GatewayLivenessIT {
     static void start() {
         server = TestServer.start(Map.of("gateway.ping-interval", "1s", "gateway.idle-timeout", "3s"));
         SignedIn operator = server.operator();
-        Response org = server.post("/api/v1/orgs", Map.of("name", "己村", "owner", Map.of("loginId", "writer", "displayName", "書き手")),
-                operator.accessToken());
-        writer = server.firstSignIn("writer", org.text("initialPassword"), "Sakura-Hana-101");
-        Response r = server.post("/api/v1/orgs/" + org.body().get("org").get("id").asText() + "/users",
-                Map.of("loginId", "reader", "displayName", "読み手"), writer.accessToken());
-        reader = server.firstSignIn("reader", r.text("initialPassword"), "Fuji-Yama-202");
+        TestServer.Org org = server.createOrg(operator, "己村", "writer", "書き手", "Sakura-Hana-101");
+        writer = org.owner();
+        reader = server.createUser(writer, org.id(), "reader", "読み手", List.of(), "Fuji-Yama-202");
         roomId = server.post("/api/v1/rooms", Map.of("name", "掲示", "memberIds", List.of(reader.userId())), writer.accessToken()).text("id");
     }
 

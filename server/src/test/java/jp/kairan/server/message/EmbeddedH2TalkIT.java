@@ -26,12 +26,9 @@ class EmbeddedH2TalkIT {
         try (TestServer server = TestServer.start(Map.of("database.jdbc-url", url, "database.user", "kairan",
                 "database.password", ""))) {
             SignedIn operator = server.operator();
-            Response org = server.post("/api/v1/orgs", Map.of("name", "戊町", "owner", Map.of("loginId", "kei", "displayName", "戊 恵")),
-                    operator.accessToken());
-            SignedIn kei = server.firstSignIn("kei", org.text("initialPassword"), "Sakura-Hana-101");
-            Response u = server.post("/api/v1/orgs/" + org.body().get("org").get("id").asText() + "/users",
-                    Map.of("loginId", "ren", "displayName", "戊 蓮"), kei.accessToken());
-            SignedIn ren = server.firstSignIn("ren", u.text("initialPassword"), "Fuji-Yama-202");
+            TestServer.Org org = server.createOrg(operator, "戊町", "kei", "戊 恵", "Sakura-Hana-101");
+            SignedIn kei = org.owner();
+            SignedIn ren = server.createUser(kei, org.id(), "ren", "戊 蓮", List.of(), "Fuji-Yama-202");
             String roomId = server.post("/api/v1/rooms", Map.of("name", "総務", "memberIds", List.of(ren.userId())),
                     kei.accessToken()).text("id");
             try (WsClient a = WsClient.signedIn(server.gatewayUrl(), kei.accessToken());

@@ -31,23 +31,14 @@ class TalkIT {
     static void start() {
         server = TestServer.start();
         SignedIn operator = server.operator();
-        Response org = server.post("/api/v1/orgs", Map.of("name", "丙村",
-                "owner", Map.of("loginId", "owner.c", "displayName", "丙 所有者")), operator.accessToken());
-        String orgId = org.body().get("org").get("id").asText();
-        SignedIn owner = server.firstSignIn("owner.c", org.text("initialPassword"), "Sakura-Hana-101");
-        hanako = member(orgId, owner, "hanako", "山田 花子");
-        ichiro = member(orgId, owner, "ichiro", "佐藤 一郎");
-        jiro = member(orgId, owner, "jiro", "鈴木 次郎");
+        TestServer.Org org = server.createOrg(operator, "丙村", "owner.c", "丙 所有者", "Sakura-Hana-101");
+        hanako = server.createUser(org.owner(), org.id(), "hanako", "山田 花子", List.of(), "Ume-Haru-404-Aoi");
+        ichiro = server.createUser(org.owner(), org.id(), "ichiro", "佐藤 一郎", List.of(), "Ume-Haru-404-Beni");
+        jiro = server.createUser(org.owner(), org.id(), "jiro", "鈴木 次郎", List.of(), "Ume-Haru-404-Cha");
         Response room = server.post("/api/v1/rooms", Map.of("name", "防災係", "memberIds", List.of(ichiro.userId())),
                 hanako.accessToken());
         assertThat(room.status()).isEqualTo(201);
         roomId = room.text("id");
-    }
-
-    static SignedIn member(String orgId, SignedIn owner, String loginId, String name) {
-        Response created = server.post("/api/v1/orgs/" + orgId + "/users", Map.of("loginId", loginId, "displayName", name),
-                owner.accessToken());
-        return server.firstSignIn(loginId, created.text("initialPassword"), "Ume-Haru-404-" + name.hashCode());
     }
 
     @AfterAll

@@ -35,17 +35,14 @@ class RoomAccessIT {
     static void start() {
         server = TestServer.start();
         operator = server.operator();
-        Response a = server.post("/api/v1/orgs", Map.of("name", "甲市", "owner", Map.of("loginId", "own.a", "displayName", "甲 所有者")),
-                operator.accessToken());
-        orgA = a.body().get("org").get("id").asText();
-        owner = server.firstSignIn("own.a", a.text("initialPassword"), "Sakura-Hana-101");
+        TestServer.Org a = server.createOrg(operator, "甲市", "own.a", "甲 所有者", "Sakura-Hana-101");
+        orgA = a.id();
+        owner = a.owner();
         admin = user(orgA, "adm.a", "管理 花子", List.of("admin"));
         auditor = user(orgA, "aud.a", "監査 太郎", List.of("auditor"));
         member = user(orgA, "mem.a", "職員 一郎", List.of());
         colleague = user(orgA, "mem.b", "職員 二郎", List.of());
-        Response b = server.post("/api/v1/orgs", Map.of("name", "乙町", "owner", Map.of("loginId", "own.b", "displayName", "乙 所有者")),
-                operator.accessToken());
-        otherOrgUser = server.firstSignIn("own.b", b.text("initialPassword"), "Fuji-Yama-202");
+        otherOrgUser = server.createOrg(operator, "乙町", "own.b", "乙 所有者", "Fuji-Yama-202").owner();
 
         roomId = server.post("/api/v1/rooms", Map.of("name", "福祉課 相談", "memberIds", List.of(colleague.userId())),
                 member.accessToken()).text("id");
@@ -55,9 +52,7 @@ class RoomAccessIT {
     }
 
     static SignedIn user(String orgId, String loginId, String name, List<String> roles) {
-        Response r = server.post("/api/v1/orgs/" + orgId + "/users", Map.of("loginId", loginId, "displayName", name, "roles", roles),
-                owner.accessToken());
-        return server.firstSignIn(loginId, r.text("initialPassword"), "Kaede-Aki-303-" + loginId.length() + name.length());
+        return server.createUser(owner, orgId, loginId, name, roles, "Kaede-Aki-303-" + loginId.length() + name.length());
     }
 
     @AfterAll

@@ -205,6 +205,32 @@ public final class TestServer implements AutoCloseable {
         return signedIn(step, secret, password);
     }
 
+    /** An organization created by the operator, with its first owner through first sign-in. */
+    public record Org(String id, SignedIn owner) {
+    }
+
+    /** The operator creates an organization; its owner signs in the first time with {@code ownerPassword}. */
+    public Org createOrg(SignedIn operator, String name, String ownerLoginId, String ownerName, String ownerPassword) {
+        Response org = post("/api/v1/orgs", Map.of("name", name, "owner", Map.of("loginId", ownerLoginId, "displayName", ownerName)),
+                operator.accessToken());
+        if (org.status() != 201) {
+            throw new AssertionError("org not created: " + org.raw().body());
+        }
+        return new Org(org.body().get("org").get("id").asText(),
+                firstSignIn(ownerLoginId, org.text("initialPassword"), ownerPassword));
+    }
+
+    /** An owner or admin creates a user with these org roles; the user signs in the first time with {@code password}. */
+    public SignedIn createUser(SignedIn admin, String orgId, String loginId, String displayName, java.util.List<String> roles,
+                               String password) {
+        Response user = post("/api/v1/orgs/" + orgId + "/users", Map.of("loginId", loginId, "displayName", displayName,
+                "roles", roles), admin.accessToken());
+        if (user.status() != 201) {
+            throw new AssertionError("user not created: " + user.raw().body());
+        }
+        return firstSignIn(loginId, user.text("initialPassword"), password);
+    }
+
     /** Signs the operator in for the first time (setup password → new password → TOTP). */
     public SignedIn operator() {
         return firstSignIn("operator", setupPassword(), OPERATOR_PASSWORD);
