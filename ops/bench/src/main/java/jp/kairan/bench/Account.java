@@ -23,6 +23,10 @@ final class Account {
     volatile String accessToken;
     /** When {@link #accessToken} expires, by the server's {@code expiresIn}; null when unknown. */
     volatile Instant accessTokenExpiresAt;
+    /** The key of this account's device (protocol/DEVICES.md), made at its first sign-in; null before. */
+    volatile DeviceKey deviceKey;
+    /** The id of that device once the server named it (pending devices only); null when unknown. */
+    volatile String deviceId;
 
     Account(String loginId, String password) {
         this.loginId = loginId;

@@ -19,7 +19,9 @@ import java.util.concurrent.Executor;
 
 /**
  * The Kairan HTTP API v1 (protocol/HTTP-API.md) as the bench uses it: JSON in, JSON out, errors as
- * {@link ApiException} carrying the server's stable code.
+ * {@link ApiException} carrying the server's stable code. With a {@link DeviceKey}, every request carries a DPoP
+ * proof signed by it ({@code DPoP} header, protocol/DEVICES.md) and the access token goes as
+ * {@code Authorization: DPoP <token>}; the proof is signed just before the request is sent.
  */
 final class Api {
     static final String PREFIX = "/api/v1";
@@ -45,14 +47,24 @@ final class Api {
         return base;
     }
 
-    /** POST {@code /api/v1 + path} with a JSON body; blocks. */
-    JsonNode post(String path, Object body, String accessToken) {
-        return await(postAsync(path, body, accessToken));
+    /** POST {@code /api/v1 + path} with a JSON body and a DPoP proof by {@code key} (if not null); blocks. */
+    JsonNode post(String path, Object body, String accessToken, DeviceKey key) {
+        return await(postAsync(path, body, accessToken, key));
     }
 
-    /** GET {@code /api/v1 + path}; blocks. */
-    JsonNode get(String path, String accessToken) {
-        return await(send(builder(PREFIX + path, accessToken).GET().build()));
+    /** GET {@code /api/v1 + path} with a DPoP proof by {@code key} (if not null); blocks. */
+    JsonNode get(String path, String accessToken, DeviceKey key) {
+        return await(sendRequest(builder("GET", PREFIX + path, accessToken, key).GET().build()));
+    }
+
+    /** As {@link #post(String, Object, String, DeviceKey)}, for calls without token or key. */
+    JsonNode post(String path, Object body) {
+        return post(path, body, null, null);
+    }
+
+    /** As {@link #get(String, String, DeviceKey)}, for calls without token or key. */
+    JsonNode get(String path) {
+        return get(path, null, null);
     }
 
     /** GET of a path outside {@code /api/v1} (health), returning the status code; blocks. */
@@ -68,31 +80,65 @@ final class Api {
         }
     }
 
-    CompletableFuture<JsonNode> postAsync(String path, Object body, String accessToken) {
+    CompletableFuture<JsonNode> postAsync(String path, Object body, String accessToken, DeviceKey key) {
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Cannot serialise request body", e);
         }
-        HttpRequest request = builder(PREFIX + path, accessToken)
+        HttpRequest request = builder("POST", PREFIX + path, accessToken, key)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build();
-        return send(request);
+        return sendRequest(request);
     }
 
-    private HttpRequest.Builder builder(String path, String accessToken) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+    /** The URL a request to {@code /api/v1 + path} goes to, as its proof's {@code htu} names it. */
+    String url(String path) {
+        return base.resolve(PREFIX + path).toString();
+    }
+
+    /**
+     * A POST request to {@code /api/v1 + path}, built (and its proof signed) now, to be sent later with
+     * {@link #send(HttpRequest)}: what a bench times then excludes the signing.
+     */
+    HttpRequest preparePost(String path, Object body, String accessToken, DeviceKey key) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Cannot serialise request body", e);
+        }
+        return builder("POST", PREFIX + path, accessToken, key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build();
+    }
+
+    /** Sends a request built by {@link #preparePost}. */
+    CompletableFuture<JsonNode> send(HttpRequest request) {
+        return sendRequest(request);
+    }
+
+    private HttpRequest.Builder builder(String method, String path, String accessToken, DeviceKey key) {
+        URI uri = base.resolve(path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Accept", "application/json");
+        if (key != null) {
+            b.header("DPoP", key.proof(method, uri.toString(), accessToken, null));
+        }
         if (accessToken != null) {
-            b.header("Authorization", "Bearer " + accessToken);
+            if (key == null) {
+                throw new IllegalArgumentException("An access token is used only with its device key's proof");
+            }
+            b.header("Authorization", "DPoP " + accessToken);
         }
         return b;
     }
 
-    private CompletableFuture<JsonNode> send(HttpRequest request) {
+    private CompletableFuture<JsonNode> sendRequest(HttpRequest request) {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .handle((response, failure) -> {
                     if (failure != null) {

@@ -222,7 +222,7 @@ public final class GatewayBench implements Callable<Integer> {
             for (int i = 0; i < room.members().size(); i++) {
                 Account a = room.members().get(i);
                 int index = seats.size();
-                seats.add(new GatewayRun.Seat(index, a.userId, a.accessToken, room.id(), i < senders,
+                seats.add(new GatewayRun.Seat(index, a.userId, a.accessToken, a.deviceKey, room.id(), i < senders,
                         ledgerRoom.member(index)));
             }
         }
@@ -274,7 +274,7 @@ public final class GatewayBench implements Callable<Integer> {
     }
 
     private static URI gatewayFromClientConfig(Api api) {
-        JsonNode config = api.get("/client-config", null);
+        JsonNode config = api.get("/client-config");
         String url = config.path("gatewayUrl").asText("");
         if (!url.isEmpty()) {
             return URI.create(url);

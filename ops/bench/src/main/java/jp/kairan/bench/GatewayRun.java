@@ -33,11 +33,13 @@ record GatewayRun(URI gatewayUrl, List<Seat> seats, double ratePerSecond, Durati
      * @param index  0-based, also the sender number in message texts
      * @param userId the user
      * @param token  access token for {@code session.authenticate}
+     * @param key    the key of the device the token is bound to, for the proof over the gateway's nonce
      * @param roomId the one room this user is a member of
      * @param sends  whether this connection sends messages, or only receives them
      * @param member its record in the ledger
      */
-    record Seat(int index, String userId, String token, String roomId, boolean sends, Ledger.Member member) {
+    record Seat(int index, String userId, String token, DeviceKey key, String roomId, boolean sends,
+                Ledger.Member member) {
         @Override
         public String toString() {
             return "Seat[" + index + ", user " + userId + ", room " + roomId + "]";

@@ -11,6 +11,7 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
@@ -35,8 +36,10 @@ import jp.kairan.protocol.SessionReady;
  * sends on its own fixed schedule whatever the answers):
  *
  * <ol>
- *   <li>open a WebSocket with subprotocol {@code kairan.v1}, send {@code session.authenticate}, await
- *       {@code session.ready} (Gatling times both);</li>
+ *   <li>open a WebSocket with subprotocol {@code kairan.v1}, await the server's {@code hello} and its nonce, send
+ *       {@code session.authenticate} with the access token and a DPoP proof over the nonce (signed right then, as a
+ *       client does when it connects), await {@code session.ready} (Gatling times the handshake with the hello,
+ *       and the authentication);</li>
  *   <li>while waiting, read the frames received every two seconds (see below);</li>
  *   <li>from the common send start plus a random phase, send one {@code message.send} every
  *       {@link GatewayRun#sendInterval()} until the send end, without waiting for answers (connections that
@@ -53,6 +56,7 @@ import jp.kairan.protocol.SessionReady;
 public final class GatewaySimulation extends Simulation {
     private static final ObjectWriter CLIENT_FRAMES = Json.mapper().writerFor(ClientMessage.class);
     private static final String AUTH_ID = "auth";
+    static final String HELLO = "hello";
     private static final Duration WAIT_READ_INTERVAL = Duration.ofSeconds(2);
 
     public GatewaySimulation() {
@@ -60,6 +64,7 @@ public final class GatewaySimulation extends Simulation {
         GatewayRun.Timeline timeline = run.start(System.currentTimeMillis());
         Duration interval = run.sendInterval();
         URI url = run.gatewayUrl();
+        String gatewayUrl = url.toString();
         String base = url.getScheme() + "://" + url.getRawAuthority();
         String path = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
 
@@ -92,9 +97,12 @@ public final class GatewaySimulation extends Simulation {
         ScenarioBuilder chat = scenario("chat")
                 .feed(seats)
                 .exec(session -> session.set("connectStart", epochMicros()))
-                .exec(ws("connect").connect(path).subprotocol(ProtocolVersion.V1))
+                .exec(ws("connect").connect(path).subprotocol(ProtocolVersion.V1)
+                        .await(Duration.ofSeconds(30)).on(ws.checkTextMessage(HELLO)
+                                .check(jsonPath("$.type").is(HELLO), jsonPath("$.nonce").saveAs("nonce"))))
+                .exitHereIfFailed()
                 .exec(ws("authenticate")
-                        .sendText(session -> frame(new Authenticate(AUTH_ID, seat(run, session).token())))
+                        .sendText(session -> authenticate(seat(run, session), gatewayUrl, session.getString("nonce")))
                         .await(Duration.ofSeconds(30)).on(ws.checkTextMessage("session.ready")
                                 .matching(jsonPath("$.re").is(AUTH_ID))
                                 .check(jsonPath("$.type").is(SessionReady.TYPE))))
@@ -140,6 +148,20 @@ public final class GatewaySimulation extends Simulation {
     static long epochMicros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    }
+
+    /**
+     * {@code session.authenticate} with the token and its device's proof (htm GET, htu the gateway URL, ath, the
+     * connection's nonce), protocol/DEVICES.md "Gateway". Written as a tree so that it does not depend on the
+     * protocol record's shape.
+     */
+    static String authenticate(GatewayRun.Seat seat, String gatewayUrl, String nonce) {
+        ObjectNode frame = Json.mapper().createObjectNode()
+                .put("type", Authenticate.TYPE)
+                .put("id", AUTH_ID)
+                .put("token", seat.token())
+                .put("proof", seat.key().proof("GET", gatewayUrl, seat.token(), nonce));
+        return frame.toString();
     }
 
     private static String frame(ClientMessage message) {

@@ -107,12 +107,15 @@ final class PhaseRunner {
     }
 
     /**
-     * One sign-in of an enrolled user: password, then a fresh TOTP code. Also records each
-     * request's own response time (send to answer), to tell which step costs what.
+     * One sign-in of an enrolled user on its approved device: password, then a fresh TOTP code, each with a DPoP
+     * proof by the device key (signed when the request is built, as a browser does: about 0.5 ms on Java 17,
+     * 0.15 ms on Java 25, inside the measured latency). Also records each request's own response time (send to
+     * answer), to tell which step costs what.
      */
     private CompletableFuture<Void> login(Account user, SynchronizedHistogram passwordStep, SynchronizedHistogram otpStep) {
         long passwordSent = System.nanoTime();
-        return api.postAsync("/auth/login", Map.of("loginId", user.loginId, "password", user.password), null)
+        return api.postAsync("/auth/login", Map.of("loginId", user.loginId, "password", user.password), null,
+                        user.deviceKey)
                 .thenCompose(step -> {
                     long otpSent = System.nanoTime();
                     record(passwordStep, otpSent - passwordSent);
@@ -123,7 +126,8 @@ final class PhaseRunner {
                     }
                     String code = user.codeFor(s);
                     return api.postAsync("/auth/otp",
-                            Map.of("ticket", step.path("ticket").asText(""), "method", "totp", "code", code), null)
+                            Map.of("ticket", step.path("ticket").asText(""), "method", "totp", "code", code), null,
+                            user.deviceKey)
                             .thenApply(done -> {
                                 record(otpStep, System.nanoTime() - otpSent);
                                 return done;

@@ -56,8 +56,9 @@ final class Provisioning {
     record SavedRoom(String id, List<SavedUser> members) {
     }
 
+    /** A user; {@code deviceKey} is the private JWK of its approved device (keep the file private). */
     record SavedUser(String loginId, String password, String totpSecret, String userId, String accessToken,
-                     Instant accessTokenExpiresAt, long lastStep) {
+                     Instant accessTokenExpiresAt, long lastStep, String deviceKey) {
     }
 
     /** Creates the organization, users and rooms. */
@@ -82,7 +83,8 @@ final class Provisioning {
         List<String> others = group.subList(1, group.size()).stream().map(a -> a.userId).toList();
         RoomDetail room = Setup.retrying("create room " + name, () -> {
             try {
-                return JSON.treeToValue(api.post("/rooms", new CreateRoomRequest(name, others), creator.accessToken),
+                return JSON.treeToValue(api.post("/rooms", new CreateRoomRequest(name, others), creator.accessToken,
+                        creator.deviceKey),
                         RoomDetail.class);
             } catch (JsonProcessingException e) {
                 throw new ApiException(201, "unexpected_response", "POST /rooms answered no RoomDetail: " + e, false);
@@ -130,12 +132,17 @@ final class Provisioning {
                     a.accessToken = u.accessToken();
                     a.accessTokenExpiresAt = u.accessTokenExpiresAt();
                     a.lastStep = u.lastStep();
+                    if (u.deviceKey() == null) {
+                        throw new IllegalStateException(file + " is from before device keys (issue #4)");
+                    }
+                    a.deviceKey = DeviceKey.parse(u.deviceKey());
                     if (a.accessTokenExpiresAt == null || a.accessTokenExpiresAt.isBefore(needUntil)) {
                         Setup.retrying("sign-in of " + a.loginId, () -> new SignIn(api).signIn(a, a.password));
                     }
                     group.add(a);
                 }
-                RoomDetail detail = JSON.treeToValue(api.get("/rooms/" + savedRoom.id(), group.get(0).accessToken),
+                RoomDetail detail = JSON.treeToValue(api.get("/rooms/" + savedRoom.id(), group.get(0).accessToken,
+                        group.get(0).deviceKey),
                         RoomDetail.class);
                 return new Room(savedRoom.id(), detail.lastSeq(), group);
             });
@@ -158,7 +165,8 @@ final class Provisioning {
         List<SavedRoom> out = new ArrayList<>();
         for (Room r : rooms) {
             out.add(new SavedRoom(r.id(), r.members().stream().map(a -> new SavedUser(a.loginId, a.password,
-                    Base32.encode(a.totpSecret), a.userId, a.accessToken, a.accessTokenExpiresAt, a.lastStep)).toList()));
+                    Base32.encode(a.totpSecret), a.userId, a.accessToken, a.accessTokenExpiresAt, a.lastStep,
+                    a.deviceKey.toJson())).toList()));
         }
         // Rooms of the file this run did not use stay in it, for a larger run later.
         out.addAll(savedRooms.subList(Math.min(out.size(), savedRooms.size()), savedRooms.size()));

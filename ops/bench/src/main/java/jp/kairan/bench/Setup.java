@@ -44,10 +44,21 @@ final class Setup {
         private final String runId;
         private int created;
 
+        /** Sign-ins of this organization's users: their new devices are approved by the owner. */
+        final SignIn userSignIn;
+
         Org(String id, OwnerSession owner, String runId) {
             this.id = id;
             this.owner = owner;
             this.runId = runId;
+            this.userSignIn = new SignIn(api, deviceId -> approve(deviceId));
+        }
+
+        /** The owner approves a pending device ({@code POST /orgs/{orgId}/devices/{deviceId}/approve}). */
+        void approve(String deviceId) {
+            retrying("approve device " + deviceId,
+                    () -> owner.call((token, key) -> api.post("/orgs/" + id + "/devices/" + deviceId + "/approve",
+                            Map.of(), token, key)));
         }
 
         /**
@@ -73,7 +84,7 @@ final class Setup {
                     String displayName = String.format("ベンチ 利用者%05d", i);
                     futures.add(pool.submit(() -> {
                         Account user = createUser(owner, id, loginId, displayName);
-                        retrying("first sign-in of " + loginId, () -> signIn.signIn(user, userPassword));
+                        retrying("first sign-in of " + loginId, () -> userSignIn.signIn(user, userPassword));
                         int n = done.incrementAndGet();
                         if (n % every == 0 && n < count) {
                             log.printf("setup:   %d/%d (%.0f s)%n", n, count, (System.nanoTime() - t0) / 1e9);
@@ -114,7 +125,8 @@ final class Setup {
         String ownerLoginId = "bench-" + runId + "-owner";
         JsonNode created = retrying("create organization", () -> api.post("/orgs", Map.of(
                 "name", orgName,
-                "owner", Map.of("loginId", ownerLoginId, "displayName", "ベンチ 所有者")), operatorToken));
+                "owner", Map.of("loginId", ownerLoginId, "displayName", "ベンチ 所有者")), operatorToken,
+                operator.deviceKey));
         String orgId = created.path("org").path("id").asText("");
         String ownerPassword = created.path("initialPassword").asText("");
         if (orgId.isEmpty() || ownerPassword.isEmpty()) {
@@ -137,17 +149,7 @@ final class Setup {
         JsonNode created = retrying("create user " + loginId, () -> {
             String id = attempt.getAndIncrement() == 0 ? loginId : loginId + "-r" + attempt.get();
             Map<String, Object> body = Map.of("loginId", id, "displayName", displayName);
-            String token = owner.token();
-            JsonNode answer;
-            try {
-                answer = api.post("/orgs/" + orgId + "/users", body, token);
-            } catch (ApiException e) {
-                if (!e.code().equals("token_expired") && !e.code().equals("unauthenticated")) {
-                    throw e;
-                }
-                owner.renew(token);
-                answer = api.post("/orgs/" + orgId + "/users", body, owner.token());
-            }
+            JsonNode answer = owner.call((token, key) -> api.post("/orgs/" + orgId + "/users", body, token, key));
             if (!answer.isObject()) {
                 throw new ApiException(201, "unexpected_response", "POST users answered " + answer, false);
             }
@@ -162,13 +164,26 @@ final class Setup {
         return account;
     }
 
-    /** The owner's access token, signed in again when it expires (tokens live 5 minutes). */
-    private final class OwnerSession {
+    /** A call made with an access token and the proof of its device key. */
+    @FunctionalInterface
+    interface TokenCall<T> {
+        T call(String accessToken, DeviceKey key);
+    }
+
+    /**
+     * The owner's access token, signed in again when it expires (tokens live 5 minutes). The owner's first device
+     * is approved at once (the organization's bootstrap device, protocol/DEVICES.md).
+     */
+    final class OwnerSession {
         private final Account owner;
         private String token;
 
         OwnerSession(Account owner) {
             this.owner = owner;
+        }
+
+        Account account() {
+            return owner;
         }
 
         synchronized String token() {
@@ -181,6 +196,20 @@ final class Setup {
         synchronized void renew(String stale) {
             if (stale.equals(token)) {
                 token = null;
+            }
+        }
+
+        /** Makes {@code call} with the owner's token, signing in again once if the token expired. */
+        <T> T call(TokenCall<T> call) {
+            String t = token();
+            try {
+                return call.call(t, owner.deviceKey);
+            } catch (ApiException e) {
+                if (!e.code().equals("token_expired") && !e.code().equals("unauthenticated")) {
+                    throw e;
+                }
+                renew(t);
+                return call.call(token(), owner.deviceKey);
             }
         }
     }

@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,9 @@ import jp.kairan.protocol.ServerMessage;
 import jp.kairan.protocol.SessionReady;
 
 /**
- * A stand-in for the gateway, just enough of PROTOCOL.md for the bench's own test: the token is the user id,
+ * A stand-in for the gateway, just enough of PROTOCOL.md for the bench's own test: it sends {@code hello} with a
+ * nonce first and refuses a {@code session.authenticate} whose proof does not carry that nonce (the signature is
+ * not checked: the server's DpopVerifier does that); the token is the user id,
  * {@code message.send} is acked with the room's next seq and posted to every connection in the room. Rooms are
  * given up front. Optionally drops every {@code dropEvery}-th delivery, to see the bench notice.
  */
@@ -75,12 +79,28 @@ final class FakeGateway implements AutoCloseable {
     }
 
     private final class Session extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+        private final String nonce = "n" + System.nanoTime();
         private String userId;
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"hello\",\"nonce\":\"" + nonce + "\"}"));
+            }
+            super.userEventTriggered(ctx, evt);
+        }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) throws Exception {
             ClientMessage message = JSON.readValue(frame.text(), ClientMessage.class);
             if (message instanceof Authenticate auth) {
+                String proof = JSON.readTree(frame.text()).path("proof").asText("");
+                String claims = proof.split("\\.").length == 3
+                        ? new String(Base64.getUrlDecoder().decode(proof.split("\\.")[1]), StandardCharsets.UTF_8) : "";
+                if (!JSON.readTree(claims.isEmpty() ? "{}" : claims).path("nonce").asText("").equals(nonce)) {
+                    ctx.close();
+                    return;
+                }
                 userId = auth.token();
                 channelsOfRoom.computeIfAbsent(roomOfUser.get(userId), r -> new CopyOnWriteArrayList<>()).add(ctx.channel());
                 write(ctx.channel(), new SessionReady(auth.id(), "c-" + userId, userId, "1", Instant.now(),

@@ -30,7 +30,8 @@ class GatewaySimulationTest {
             for (int m = 1; m <= 3; m++) {
                 String user = "20" + r + m;
                 roomOfUser.put(user, room.id);
-                seats.add(new GatewayRun.Seat(seats.size(), user, user, room.id, m <= senders, room.member(seats.size())));
+                seats.add(new GatewayRun.Seat(seats.size(), user, user, DeviceKey.generate(), room.id, m <= senders,
+                        room.member(seats.size())));
             }
         }
         try (FakeGateway gateway = new FakeGateway(roomOfUser, dropEvery)) {
