@@ -57,6 +57,20 @@ final class Api {
         return await(sendRequest(builder("GET", PREFIX + path, accessToken, key).GET().build()));
     }
 
+    /** PATCH {@code /api/v1 + path} with a JSON body and a DPoP proof by {@code key}; blocks. */
+    JsonNode patch(String path, Object body, String accessToken, DeviceKey key) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Cannot serialise request body", e);
+        }
+        return await(sendRequest(builder("PATCH", PREFIX + path, accessToken, key)
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build()));
+    }
+
     /** As {@link #post(String, Object, String, DeviceKey)}, for calls without token or key. */
     JsonNode post(String path, Object body) {
         return post(path, body, null, null);
