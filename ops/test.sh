@@ -3,7 +3,7 @@
 # throwaway mariadbd, or the server named by KAIRAN_TEST_DB_URL), and the web client's tests
 # in a real headless Chromium. This is what CI runs (.ci/run) and what the README gives.
 #
-#   ops/test.sh                 # everything: mvn -B -ntp verify, then the gateway benchmark's --ci smoke
+#   ops/test.sh                 # everything: mvn -B -ntp verify, then the gateway, revocation and JMH bench smokes
 #   ops/test.sh -pl server -am  # extra arguments go to Maven (and the smoke is left out)
 #
 # What the tests need from the OS (mariadbd, Chromium, ChromeDriver) is installed from Debian
@@ -108,10 +108,19 @@ fi
 say "mvn -B -ntp verify $*"
 mvn -B -ntp verify "$@"
 
-# With no arguments this is the whole suite, CI's run: also prove that the gateway benchmark still works,
-# as a bounded smoke (200 connections, 100 msgs/s, 20 s; about a minute and a half). It fails only when it
-# cannot run or when a message is lost or duplicated, never on timings (ops/bench/README.md).
+# With no arguments this is the whole suite, CI's run: also prove that the benchmarks still work, as bounded
+# smokes that fail only when they cannot run or find something wrong, never on timings (ops/bench/README.md):
+# - the gateway benchmark (200 connections, 100 msgs/s, 20 s; about two minutes): a message lost or duplicated;
+# - the revocation benchmark (500 connections, 25 devices revoked; about a minute and a half): a connection of a
+#   revoked device not closed with device.revoked and 4004, another connection closed, a revoked device accepted;
+# - the JMH proof-verification benchmarks (one short iteration each; about a minute): a proof or token refused.
+# Their reports go under ops/bench/target/ci-results, not into ops/bench/results.
 if (($# == 0)); then
+    export KAIRAN_BENCH_RESULTS="$PWD/ops/bench/target/ci-results"
     say "gateway benchmark smoke: ops/bench/gateway-bench.sh --ci"
     timeout 900 bash ops/bench/gateway-bench.sh --ci
+    say "revocation benchmark smoke: ops/bench/revocation-bench.sh --smoke"
+    timeout 600 bash ops/bench/revocation-bench.sh --smoke
+    say "JMH smoke: ops/bench/jmh-bench.sh --smoke"
+    timeout 300 bash ops/bench/jmh-bench.sh --smoke
 fi

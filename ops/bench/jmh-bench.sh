@@ -12,13 +12,16 @@
 # Environment:
 #   KAIRAN_BENCH_JAVA       the JVM to measure (default: java on PATH); JMH's forks use the same one
 #   KAIRAN_BENCH_REBUILD=1  rebuild even if target/jmh.classpath exists
+#   KAIRAN_BENCH_RESULTS    where the results go (default ops/bench/results; CI: under target/)
+#
+# Exit status: non-zero when a benchmark fails (-foe: a proof or token refused), never on timings.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
 MODULE="$ROOT/ops/bench/jmh"
 JAVA="${KAIRAN_BENCH_JAVA:-java}"
-RESULTS_DIR="$ROOT/ops/bench/results"
+RESULTS_DIR="${KAIRAN_BENCH_RESULTS:-$ROOT/ops/bench/results}"
 
 say() { printf '[jmh-bench] %s\n' "$*"; }
 
@@ -47,7 +50,7 @@ json="$RESULTS_DIR/jmh-$mode-java$version-$stamp.json"
 md="${json%.json}.md"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 say "JMH on Java $version ($JAVA), $mode; load $load_before"
-"$JAVA" -cp "$CP" org.openjdk.jmh.Main ProofVerificationBench "${JMH_OPTS[@]}" "${ARGS[@]}" \
+"$JAVA" -cp "$CP" org.openjdk.jmh.Main ProofVerificationBench -foe true "${JMH_OPTS[@]}" "${ARGS[@]}" \
     -rf json -rff "$json"
 {
     echo "## JMH: proof verification, Java $version, $mode ($(date -u +%Y-%m-%dT%H:%MZ))"
