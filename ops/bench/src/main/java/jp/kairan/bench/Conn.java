@@ -9,7 +9,14 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import jp.kairan.protocol.Authenticate;
+import jp.kairan.protocol.ClientMessage;
+import jp.kairan.protocol.DeviceRevoked;
+import jp.kairan.protocol.ErrorReply;
+import jp.kairan.protocol.Hello;
 import jp.kairan.protocol.Json;
+import jp.kairan.protocol.SessionReady;
 import jp.kairan.protocol.ProtocolVersion;
 
 /**
@@ -20,6 +27,7 @@ import jp.kairan.protocol.ProtocolVersion;
  */
 final class Conn implements WebSocket.Listener {
     private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectWriter AUTHENTICATE = JSON.writerFor(ClientMessage.class);
     static final long NEVER = Long.MIN_VALUE;
 
     final int index;
@@ -89,27 +97,29 @@ final class Conn implements WebSocket.Listener {
             return null;
         }
         switch (node.path("type").asText("")) {
-            case "hello" -> {
+            case Hello.TYPE -> {
                 if (readyNanos == NEVER) {
                     String nonce = node.path("nonce").asText("");
                     String proof = device.key.proof("GET", gatewayUrl, device.token, nonce);
-                    String auth = JSON.createObjectNode().put("type", "session.authenticate").put("id", "auth")
-                            .put("token", device.token).put("proof", proof).toString();
-                    webSocket.sendText(auth, true);
+                    try {
+                        webSocket.sendText(AUTHENTICATE.writeValueAsString(new Authenticate("auth", device.token, proof)), true);
+                    } catch (JsonProcessingException e) {
+                        fail("cannot write authenticate: " + e);
+                    }
                 }
             }
-            case "session.ready" -> {
+            case SessionReady.TYPE -> {
                 if (readyNanos == NEVER) {
                     readyNanos = now;
                     ready.complete(null);
                 }
             }
-            case "device.revoked" -> {
+            case DeviceRevoked.TYPE -> {
                 if (revokedFrameNanos == NEVER) {
                     revokedFrameNanos = now;
                 }
             }
-            case "error" -> {
+            case ErrorReply.TYPE -> {
                 if (readyNanos == NEVER) {
                     fail("error " + node.path("code").asText("?"));
                 }

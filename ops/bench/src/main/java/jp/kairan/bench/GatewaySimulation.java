@@ -11,7 +11,6 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
@@ -26,6 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 import jp.kairan.protocol.Authenticate;
 import jp.kairan.protocol.ClientMessage;
+import jp.kairan.protocol.Hello;
 import jp.kairan.protocol.Json;
 import jp.kairan.protocol.ProtocolVersion;
 import jp.kairan.protocol.SendMessage;
@@ -56,7 +56,7 @@ import jp.kairan.protocol.SessionReady;
 public final class GatewaySimulation extends Simulation {
     private static final ObjectWriter CLIENT_FRAMES = Json.mapper().writerFor(ClientMessage.class);
     private static final String AUTH_ID = "auth";
-    static final String HELLO = "hello";
+    static final String HELLO = Hello.TYPE;
     private static final Duration WAIT_READ_INTERVAL = Duration.ofSeconds(2);
 
     public GatewaySimulation() {
@@ -152,16 +152,10 @@ public final class GatewaySimulation extends Simulation {
 
     /**
      * {@code session.authenticate} with the token and its device's proof (htm GET, htu the gateway URL, ath, the
-     * connection's nonce), protocol/DEVICES.md "Gateway". Written as a tree so that it does not depend on the
-     * protocol record's shape.
+     * connection's nonce), protocol/DEVICES.md "Gateway"; signed now, as a client does when the hello arrives.
      */
     static String authenticate(GatewayRun.Seat seat, String gatewayUrl, String nonce) {
-        ObjectNode frame = Json.mapper().createObjectNode()
-                .put("type", Authenticate.TYPE)
-                .put("id", AUTH_ID)
-                .put("token", seat.token())
-                .put("proof", seat.key().proof("GET", gatewayUrl, seat.token(), nonce));
-        return frame.toString();
+        return frame(new Authenticate(AUTH_ID, seat.token(), seat.key().proof("GET", gatewayUrl, seat.token(), nonce)));
     }
 
     private static String frame(ClientMessage message) {

@@ -289,6 +289,12 @@ public final class RevocationBench implements Callable<Integer> {
                 }
             }
             report.reconnect = reconnectRevoked(wsClient, gateway, singleTargets.get(0));
+            try {
+                api.send(revokeRequest(api, org.id, singleTargets.get(0), ownerToken, ownerKey)).join();
+                report.revokeAgain = "200 (accepted twice!)";
+            } catch (RuntimeException e) {
+                report.revokeAgain = Api.translate(e).code();
+            }
             report.loadAfter = loadAverage();
             report.print(out, this, connCount, started);
             Files.createDirectories(outDir);
@@ -513,9 +519,12 @@ public final class RevocationBench implements Callable<Integer> {
         final Map<String, Integer> othersClosed = new TreeMap<>();
         final Map<String, Integer> afterRevocationHttp = new TreeMap<>();
         String reconnect;
+        String revokeAgain;
 
         boolean clean() {
-            return othersClosed.isEmpty() && singles.stream().allMatch(Revocation::complete)
+            return othersClosed.isEmpty() && "conflict".equals(revokeAgain)
+                    && reconnect != null && reconnect.startsWith("device.revoked, closed 4004")
+                    && singles.stream().allMatch(Revocation::complete)
                     && burst.stream().allMatch(Revocation::complete)
                     && afterRevocationHttp.keySet().stream().allMatch("device_revoked"::equals);
         }
@@ -561,6 +570,7 @@ public final class RevocationBench implements Callable<Integer> {
             o.printf("- other connections closed: %s%n", othersClosed.isEmpty() ? "none" : othersClosed);
             o.printf("- HTTP by a revoked device afterwards (GET /me/devices): %s%n", afterRevocationHttp);
             o.printf("- new connection of a revoked device: %s%n", reconnect);
+            o.printf("- revoking a revoked device again: %s (DEVICES.md: conflict)%n", revokeAgain);
             o.printf("- verdict: %s%n", clean() ? "clean" : "NOT clean (see above)");
         }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import jp.kairan.protocol.Authenticate;
 import jp.kairan.protocol.ClientMessage;
+import jp.kairan.protocol.Hello;
 import jp.kairan.protocol.Json;
 import jp.kairan.protocol.MessageAck;
 import jp.kairan.protocol.MessagePosted;
@@ -85,7 +86,7 @@ final class FakeGateway implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"hello\",\"nonce\":\"" + nonce + "\"}"));
+                write(ctx.channel(), new Hello(nonce));
             }
             super.userEventTriggered(ctx, evt);
         }
@@ -94,7 +95,7 @@ final class FakeGateway implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) throws Exception {
             ClientMessage message = JSON.readValue(frame.text(), ClientMessage.class);
             if (message instanceof Authenticate auth) {
-                String proof = JSON.readTree(frame.text()).path("proof").asText("");
+                String proof = auth.proof() == null ? "" : auth.proof();
                 String claims = proof.split("\\.").length == 3
                         ? new String(Base64.getUrlDecoder().decode(proof.split("\\.")[1]), StandardCharsets.UTF_8) : "";
                 if (!JSON.readTree(claims.isEmpty() ? "{}" : claims).path("nonce").asText("").equals(nonce)) {
@@ -104,7 +105,7 @@ final class FakeGateway implements AutoCloseable {
                 userId = auth.token();
                 channelsOfRoom.computeIfAbsent(roomOfUser.get(userId), r -> new CopyOnWriteArrayList<>()).add(ctx.channel());
                 write(ctx.channel(), new SessionReady(auth.id(), "c-" + userId, userId, "1", Instant.now(),
-                        Instant.now().plusSeconds(3600), 65536));
+                        Instant.now().plusSeconds(3600), 65536, "n2-" + userId));
             } else if (message instanceof SendMessage send) {
                 long seq;
                 MessagePosted posted;
