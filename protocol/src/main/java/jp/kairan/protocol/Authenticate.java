@@ -6,14 +6,17 @@ package jp.kairan.protocol;
  *
  * @param id    request id
  * @param token access token from the HTTP sign-in
+ * @param proof DPoP proof by the device key over the connection's current nonce (DEVICES.md, "Gateway")
  */
-public record Authenticate(String id, String token) implements ClientMessage {
+public record Authenticate(String id, String token, String proof) implements ClientMessage {
     public static final String TYPE = "session.authenticate";
     public static final int MAX_TOKEN_CHARS = 4096;
+    public static final int MAX_PROOF_CHARS = 2048;
 
     public Authenticate {
         FrameRules.requestId(id);
         FrameRules.text(token, "token", MAX_TOKEN_CHARS);
+        FrameRules.text(proof, "proof", MAX_PROOF_CHARS);
     }
 
     @Override
@@ -23,6 +26,6 @@ public record Authenticate(String id, String token) implements ClientMessage {
 
     @Override
     public String toString() {
-        return "Authenticate[id=" + id + ", token=<masked>]";
+        return "Authenticate[id=" + id + ", token=<masked>, proof=<masked>]";
     }
 }

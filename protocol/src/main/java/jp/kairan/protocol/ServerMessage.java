@@ -25,10 +25,12 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = RoomUpdated.class, name = RoomUpdated.TYPE),
         @JsonSubTypes.Type(value = MemberJoined.class, name = MemberJoined.TYPE),
         @JsonSubTypes.Type(value = MemberLeft.class, name = MemberLeft.TYPE),
+        @JsonSubTypes.Type(value = Hello.class, name = Hello.TYPE),
+        @JsonSubTypes.Type(value = DeviceRevoked.class, name = DeviceRevoked.TYPE),
 })
 public sealed interface ServerMessage permits SessionReady, ErrorReply, Ok, MessageAck, MessagePage, MessagePosted,
         MessageEdited, MessageDeleted, ReceiptUpdated, ReactionChanged, TypingStarted, PresenceChanged, PresenceState, RoomUpdated,
-        MemberJoined, MemberLeft {
+        MemberJoined, MemberLeft, Hello, DeviceRevoked {
 
     /** The wire type name. */
     String type();

@@ -14,9 +14,10 @@ import java.time.Instant;
  * @param tokenExpiresAt when the access token expires: send {@code session.authenticate} with a fresh token
  *                       before then, or the connection closes with 4001
  * @param maxFrameBytes  largest frame the server accepts
+ * @param nonce          the nonce the next {@code session.authenticate} proof on this connection must carry
  */
 public record SessionReady(String re, String connectionId, String userId, String orgId, Instant serverTime,
-                           Instant tokenExpiresAt, int maxFrameBytes) implements ServerMessage {
+                           Instant tokenExpiresAt, int maxFrameBytes, String nonce) implements ServerMessage {
     public static final String TYPE = "session.ready";
 
     @Override

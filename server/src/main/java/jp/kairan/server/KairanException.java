@@ -7,7 +7,7 @@ import jp.kairan.protocol.ErrorCode;
  * methods, which name the situation); each transport translates it in exactly one place. The message is for
  * logs and diagnosis and is never sent to clients, which get the code's own Japanese and English texts.
  */
-public final class KairanException extends RuntimeException {
+public class KairanException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient ErrorCode code;

@@ -75,6 +75,7 @@ public final class KairanServer implements AutoCloseable {
         auth.start();
         this.registry = new ConnectionRegistry(json, config.gateway().writeBufferHighBytes(), metrics);
         auth.sessions().onUserChanged(registry::userChanged);
+        auth.devices().addListener(registry::deviceRevoked);
         this.rooms = new RoomService(db, clock, audit, registry);
         this.messages = new MessageService(db, clock, audit, rooms, registry, config.messages(), metrics);
         messages.start();
@@ -164,6 +165,7 @@ public final class KairanServer implements AutoCloseable {
             gateway.close();
         }
         messages.close();
+        auth.devices().close();
         mail.close();
         db.close();
         metrics.close();

@@ -34,7 +34,18 @@ public enum AuditAction {
     ROOM_MEMBER_ROLE_CHANGED("room.member.role.changed"),
     /** An org owner who is not a member read a room (its members, history or readers). */
     ROOM_READ_BY_OWNER("room.read.by-owner"),
-    MESSAGE_DELETED("message.deleted");
+    MESSAGE_DELETED("message.deleted"),
+    DEVICE_REGISTERED("device.registered"),
+    DEVICE_APPROVED("device.approved"),
+    DEVICE_REJECTED("device.rejected"),
+    DEVICE_REVOKED("device.revoked"),
+    DEVICE_WIPE_CONFIRMED("device.wipe-confirmed"),
+    /** Someone tried to approve, reject or revoke a device they may not decide on. */
+    DEVICE_ACTION_DENIED("device.action-denied"),
+    /** A sign-in, refresh or request came from a revoked or rejected device. */
+    DEVICE_REFUSED("device.refused"),
+    /** A DPoP proof was presented a second time. */
+    DPOP_REPLAYED("auth.dpop.replayed");
 
     private final String wireName;
 

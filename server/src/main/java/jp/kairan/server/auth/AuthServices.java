@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.config.AuthConfig;
+import jp.kairan.server.device.DeviceService;
 import jp.kairan.server.mail.MailSender;
 import jp.kairan.server.org.OrgService;
 import jp.kairan.server.store.Database;
@@ -26,6 +27,8 @@ public final class AuthServices {
     private final Sessions sessions;
     private final AccountService accounts;
     private final TokenService tokens;
+    private final DeviceService devices;
+    private final DpopVerifier dpop;
 
     /**
      * @param mail        the mail sender; {@code mailEnabled} false means e-mailed codes are not offered
@@ -43,9 +46,12 @@ public final class AuthServices {
         this.tokens = new TokenService(db, clock, config);
         LoginThrottle throttle = new LoginThrottle(config.ipAttemptsPerMinute(), config.lockoutThreshold(),
                 config.lockoutDuration(), Ticker.systemTicker());
+        this.dpop = new DpopVerifier(clock);
+        this.devices = new DeviceService(db, clock, audit, orgs, mail, mailEnabled, refreshTokens::revokeDevice);
         this.login = new LoginService(db, clock, config, orgs, credentials, secrets, throttle, refreshTokens, tokens,
-                audit, mail, mailEnabled, metrics, dataDir.resolve(AccountService.SETUP_PASSWORD_FILE));
-        this.sessions = new Sessions(db, config, orgs, credentials, refreshTokens, tokens, audit);
+                audit, mail, mailEnabled, metrics, dataDir.resolve(AccountService.SETUP_PASSWORD_FILE), devices, dpop);
+        this.sessions = new Sessions(db, config, orgs, credentials, refreshTokens, tokens, audit, devices, dpop);
+        devices.addListener(sessions::deviceRevoked);
         this.accounts = new AccountService(clock, db, orgs, credentials, secrets, refreshTokens, sessions, login, audit,
                 config.passwordMinLength());
     }
@@ -78,5 +84,13 @@ public final class AuthServices {
 
     public TokenService tokens() {
         return tokens;
+    }
+
+    public DeviceService devices() {
+        return devices;
+    }
+
+    public DpopVerifier dpop() {
+        return dpop;
     }
 }

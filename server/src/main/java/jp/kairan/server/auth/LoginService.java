@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import jp.kairan.protocol.ErrorCode;
@@ -19,6 +20,9 @@ import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.audit.Origin;
 import jp.kairan.server.config.AuthConfig;
+import jp.kairan.server.device.DeviceService;
+import jp.kairan.server.device.DeviceState;
+import jp.kairan.server.device.DeviceStatus;
 import jp.kairan.server.mail.MailSender;
 import jp.kairan.server.org.Factor;
 import jp.kairan.server.org.Fields;
@@ -60,10 +64,15 @@ public final class LoginService {
     private final PasswordPolicy policy;
     private final MeterRegistry metrics;
     private final java.nio.file.Path setupPasswordFile;
+    private final DeviceService devices;
+    private final DpopVerifier dpop;
 
     LoginService(Database db, Clock clock, AuthConfig config, OrgService orgs, Credentials credentials, Secrets secrets,
                  LoginThrottle throttle, RefreshTokens refreshTokens, TokenService tokens, AuditService audit,
-                 MailSender mail, boolean mailEnabled, MeterRegistry metrics, java.nio.file.Path setupPasswordFile) {
+                 MailSender mail, boolean mailEnabled, MeterRegistry metrics, java.nio.file.Path setupPasswordFile,
+                 DeviceService devices, DpopVerifier dpop) {
+        this.devices = devices;
+        this.dpop = dpop;
         this.setupPasswordFile = setupPasswordFile;
         this.db = db;
         this.clock = clock;
@@ -86,8 +95,18 @@ public final class LoginService {
      *
      * @param step    what the client does next
      * @param refresh the new refresh token when {@code step.next()} is {@code done}, else null
+     * @param failure thrown once the step's transaction committed, or null
      */
-    public record Result(LoginStep step, RefreshTokens.Issued refresh) {
+    public record Result(LoginStep step, RefreshTokens.Issued refresh, KairanException failure) {
+        Result(LoginStep step, RefreshTokens.Issued refresh) {
+            this(step, refresh, null);
+        }
+
+        /** A step that fails after its transaction committed (counters and audit events stay). */
+        static Result failing(KairanException failure) {
+            return new Result(null, null, failure);
+        }
+
         /** The cookie value, or null. */
         public String refreshToken() {
             return refresh == null ? null : refresh.token();
@@ -100,7 +119,7 @@ public final class LoginService {
     }
 
     /** Step 1: login ID and password. */
-    public Result login(String rawLoginId, String password, Origin origin) {
+    public Result login(String rawLoginId, String password, Origin origin, ProofRequest proof) {
         throttle.attempt(origin.ip());
         String loginId = Fields.normalizeLoginId(rawLoginId);
         if (loginId.isEmpty() || password == null || password.isEmpty() || password.length() > PasswordPolicy.MAX_CHARS) {
@@ -151,7 +170,7 @@ public final class LoginService {
             t.expiresAt = t.createdAt.plus(TICKET_TTL);
             tx.session().persist(t);
             audit.record(tx, event(user, loginId, AuditAction.LOGIN_PASSWORD_OK, Map.of()), origin);
-            return next(tx, t, ticket, user, credentials.snapshot(tx, user.id()), origin);
+            return next(tx, t, ticket, user, credentials.snapshot(tx, user.id()), origin, proof);
         });
     }
 
@@ -169,7 +188,7 @@ public final class LoginService {
     }
 
     /** Step: a one-time password by TOTP or from the mail. */
-    public Result otp(String ticket, String method, String typedCode, Origin origin) {
+    public Result otp(String ticket, String method, String typedCode, Origin origin, ProofRequest proof) {
         throttle.attempt(origin.ip());
         String code = normalizeCode(typedCode);
         Factor factor = Factor.parse(method).orElseThrow(() -> KairanException.invalidField("method", "totp or email"));
@@ -184,7 +203,7 @@ public final class LoginService {
             }
             ctx.ticket().otpDone = true;
             ctx.ticket().emailCodeHash = null;
-            return next(ctx.tx(), ctx.ticket(), ticket, ctx.user(), ctx.cred(), origin);
+            return next(ctx.tx(), ctx.ticket(), ticket, ctx.user(), ctx.cred(), origin, proof);
         });
     }
 
@@ -199,7 +218,7 @@ public final class LoginService {
             ctx.tx().session().remove(ctx.ticket());
         }
         count("otp_failure");
-        return new Result(null, null);
+        return Result.failing(new KairanException(ErrorCode.OTP_INVALID, "wrong one-time password"));
     }
 
     private boolean emailCodeMatches(LoginTicketEntity t, String code) {
@@ -246,7 +265,7 @@ public final class LoginService {
     }
 
     /** Step: the forced password change. */
-    public Result changePassword(String ticket, String newPassword, Origin origin) {
+    public Result changePassword(String ticket, String newPassword, Origin origin, ProofRequest proof) {
         throttle.attempt(origin.ip());
         record Check(long userId, String loginId, String oldHash) {
         }
@@ -264,7 +283,7 @@ public final class LoginService {
             if (ctx.user().principal().isOperator()) {
                 deleteSetupPasswordFile();
             }
-            return next(ctx.tx(), ctx.ticket(), ticket, ctx.user(), credentials.snapshot(ctx.tx(), ctx.user().id()), origin);
+            return next(ctx.tx(), ctx.ticket(), ticket, ctx.user(), credentials.snapshot(ctx.tx(), ctx.user().id()), origin, proof);
         });
     }
 
@@ -279,7 +298,7 @@ public final class LoginService {
     }
 
     /** Step: confirm TOTP enrolment with a first code. */
-    public Result confirmTotp(String ticket, String typedCode, Origin origin) {
+    public Result confirmTotp(String ticket, String typedCode, Origin origin, ProofRequest proof) {
         throttle.attempt(origin.ip());
         String code = normalizeCode(typedCode);
         return withTicket(ticket, LoginStep.TOTP_ENROL, ctx -> {
@@ -293,13 +312,13 @@ public final class LoginService {
                 if (t.attempts >= MAX_TICKET_ATTEMPTS) {
                     ctx.tx().session().remove(t);
                 }
-                return new Result(null, null);
+                return Result.failing(new KairanException(ErrorCode.OTP_INVALID, "wrong one-time password"));
             }
             credentials.setTotp(ctx.tx(), ctx.user().id(), t.pendingTotp, step.getAsLong());
             t.pendingTotp = null;
             t.otpDone = true;
             audit.record(ctx.tx(), event(ctx.user(), ctx.user().loginId(), AuditAction.TOTP_ENROLLED, Map.of()), origin);
-            return next(ctx.tx(), t, ticket, ctx.user(), credentials.snapshot(ctx.tx(), ctx.user().id()), origin);
+            return next(ctx.tx(), t, ticket, ctx.user(), credentials.snapshot(ctx.tx(), ctx.user().id()), origin, proof);
         });
     }
 
@@ -320,13 +339,13 @@ public final class LoginService {
     }
 
     /**
-     * Runs a step on a valid ticket whose current step is {@code expectedStep}. A null result's step means the
-     * code was wrong: the transaction still commits (counters, audit), then {@code otp_invalid} is thrown.
+     * Runs a step on a valid ticket whose current step is {@code expectedStep}. A result with a failure (a wrong
+     * code, a revoked device) still commits (counters, audit), then the failure is thrown.
      */
     private Result withTicket(String ticket, String expectedStep, Function<TicketContext, Result> step) {
         Result r = withTicketValue(ticket, expectedStep, step);
-        if (r.step() == null) {
-            throw new KairanException(ErrorCode.OTP_INVALID, "wrong one-time password");
+        if (r.failure() != null) {
+            throw r.failure();
         }
         return r;
     }
@@ -388,7 +407,8 @@ public final class LoginService {
         return LoginStep.DONE;
     }
 
-    private Result next(Tx tx, LoginTicketEntity t, String ticket, UserProfile user, Credentials.Snapshot cred, Origin origin) {
+    private Result next(Tx tx, LoginTicketEntity t, String ticket, UserProfile user, Credentials.Snapshot cred, Origin origin,
+                        ProofRequest proof) {
         String step = currentStep(tx, t, user, cred);
         if (!step.equals(LoginStep.DONE)) {
             List<String> methods = new ArrayList<>();
@@ -398,16 +418,130 @@ public final class LoginService {
                 usable.forEach(f -> methods.add(f.wireName()));
                 hint = usable.contains(Factor.EMAIL) ? maskEmail(user.email()) : null;
             }
-            return new Result(new LoginStep(ticket, step, methods, hint, t.expiresAt, null), null);
+            return new Result(new LoginStep(ticket, step, methods, hint, t.expiresAt, null, null), null);
         }
+        // Signed in: now the device. A proof by a known key settles it; else the browser registers its key.
+        if (proof == null || proof.proof() == null) {
+            return deviceRegisterStep(t, ticket);
+        }
+        DpopVerifier.Proof p = dpop.verify(proof.proof(), proof.method(), proof.url(), null, null);
+        Optional<DeviceState> device = devices.findByJkt(tx, p.jkt());
+        if (device.isEmpty()) {
+            return deviceRegisterStep(t, ticket);
+        }
+        return withDevice(tx, t, ticket, user, device.get(), origin, true);
+    }
+
+    private static Result deviceRegisterStep(LoginTicketEntity t, String ticket) {
+        return new Result(new LoginStep(ticket, LoginStep.DEVICE_REGISTER, List.of(), null, t.expiresAt, null, null), null);
+    }
+
+    /** The sign-in continues on a known device: done when approved, waiting when pending, refused otherwise. */
+    private Result withDevice(Tx tx, LoginTicketEntity t, String ticket, UserProfile user, DeviceState device, Origin origin,
+                              boolean startWaiting) {
+        if (device.userId() != user.id()) {
+            return Result.failing(new KairanException(ErrorCode.DEVICE_KEY_IN_USE, "key of device " + device.id() + " is another user's"));
+        }
+        if (device.status() == DeviceStatus.APPROVED) {
+            return finish(tx, t, user, device, origin);
+        }
+        if (device.status() == DeviceStatus.PENDING) {
+            if (startWaiting) {
+                t.deviceId = device.id();
+                t.expiresAt = clock.instant().plus(config.devicePendingTtl());
+            }
+            return new Result(new LoginStep(ticket, LoginStep.DEVICE_PENDING, List.of(), null, t.expiresAt, null,
+                    devices.view(tx, device.id(), device.id())), null);
+        }
+        devices.refused(tx, device, "sign-in", origin);
+        if (device.status() == DeviceStatus.REJECTED) {
+            tx.session().remove(t);
+            return Result.failing(new KairanException(ErrorCode.DEVICE_REJECTED, "device " + device.id() + " was rejected"));
+        }
+        return Result.failing(new KairanException(ErrorCode.DEVICE_REVOKED, "device " + device.id() + " is revoked"));
+    }
+
+    /** Signed in on an approved device: the session starts, its tokens bound to the device's key. */
+    private Result finish(Tx tx, LoginTicketEntity t, UserProfile user, DeviceState device, Origin origin) {
         tx.session().remove(t);
         credentials.recordLogin(tx, user.id());
-        RefreshTokens.Issued refresh = refreshTokens.start(tx, user.id());
-        audit.record(tx, event(user, user.loginId(), AuditAction.LOGIN_SUCCEEDED, Map.of("session", Long.toString(refresh.familyId()))), origin);
+        RefreshTokens.Issued refresh = refreshTokens.start(tx, user.id(), device.id());
+        audit.record(tx, event(user, user.loginId(), AuditAction.LOGIN_SUCCEEDED, Map.of("session", Long.toString(refresh.familyId()),
+                "device", Long.toString(device.id()))), origin);
         count("success");
-        Session session = new Session(tokens.issue(user.id(), refresh.familyId(), null), "Bearer",
+        devices.seen(device.id(), origin.ip());
+        Session session = new Session(tokens.issue(user.id(), refresh.familyId(), device.jkt(), device.id()), "DPoP",
                 config.accessTokenTtl().toSeconds(), MeViews.me(tx, orgs, credentials, user));
-        return new Result(new LoginStep(null, LoginStep.DONE, List.of(), null, null, session), refresh);
+        return new Result(new LoginStep(null, LoginStep.DONE, List.of(), null, null, session, null), refresh);
+    }
+
+    /**
+     * Step {@code device_register}: registers the key that signed the proof, which must be {@code publicKey}.
+     * Pending unless approved at once (operator, bootstrap owner). The user is mailed after the commit.
+     */
+    public Result registerDevice(String ticket, String name, Map<String, Object> publicKey, String userAgent, Origin origin,
+                                 ProofRequest proof) {
+        throttle.attempt(origin.ip());
+        com.nimbusds.jose.jwk.ECKey key;
+        try {
+            if (publicKey == null) {
+                throw KairanException.invalidField("publicKey", "required");
+            }
+            key = DpopVerifier.publicKey(com.nimbusds.jose.jwk.JWK.parse(publicKey));
+        } catch (java.text.ParseException | DpopVerifier.Rejected e) {
+            throw KairanException.invalidField("publicKey", "an EC P-256 public key as a JWK (kty, crv, x, y)");
+        }
+        String jkt = DpopVerifier.thumbprint(key);
+        if (proof == null || proof.proof() == null) {
+            throw new KairanException(ErrorCode.DPOP_INVALID, "registration needs a proof by the key");
+        }
+        DpopVerifier.Proof p = dpop.verify(proof.proof(), proof.method(), proof.url(), null, null);
+        if (!p.jkt().equals(jkt)) {
+            throw new KairanException(ErrorCode.DPOP_INVALID, "the proof is not signed by publicKey");
+        }
+        record Outcome(Result result, UserProfile user, jp.kairan.protocol.api.Device registered) {
+        }
+        Outcome outcome = withTicketValue(ticket, LoginStep.DONE, ctx -> {
+            if (ctx.ticket().deviceId != null) {
+                throw KairanException.conflict("a device is already registered in this sign-in");
+            }
+            Optional<DeviceState> existing = devices.findByJkt(ctx.tx(), jkt);
+            if (existing.isPresent()) {
+                return new Outcome(withDevice(ctx.tx(), ctx.ticket(), ticket, ctx.user(), existing.get(), origin, true), null, null);
+            }
+            DeviceService.Registered reg = devices.register(ctx.tx(), ctx.user(), name, jkt, key.toJSONString(), userAgent, origin);
+            return new Outcome(withDevice(ctx.tx(), ctx.ticket(), ticket, ctx.user(), reg.state(), origin, true), ctx.user(), reg.view());
+        });
+        if (outcome.registered() != null) {
+            devices.notifyRegistered(outcome.user(), outcome.registered());
+        }
+        if (outcome.result().failure() != null) {
+            throw outcome.result().failure();
+        }
+        return outcome.result();
+    }
+
+    /**
+     * Step {@code device_pending}: asked again and again by the waiting browser, with a proof by the pending key.
+     * Done once an approver approved the device; {@code device_rejected} or {@code device_revoked} when it is over.
+     */
+    public Result waitForDevice(String ticket, Origin origin, ProofRequest proof) {
+        if (proof == null || proof.proof() == null) {
+            throw new KairanException(ErrorCode.DPOP_INVALID, "waiting needs a proof by the pending device");
+        }
+        DpopVerifier.Proof p = dpop.verify(proof.proof(), proof.method(), proof.url(), null, null);
+        return withTicket(ticket, LoginStep.DONE, ctx -> {
+            Long deviceId = ctx.ticket().deviceId;
+            if (deviceId == null) {
+                throw KairanException.conflict("no device waits in this sign-in");
+            }
+            DeviceState device = devices.find(ctx.tx(), deviceId)
+                    .orElseThrow(() -> new KairanException(ErrorCode.LOGIN_EXPIRED, "the device is gone"));
+            if (!device.jkt().equals(p.jkt())) {
+                throw new KairanException(ErrorCode.DPOP_INVALID, "the proof is not by the waiting device");
+            }
+            return withDevice(ctx.tx(), ctx.ticket(), ticket, ctx.user(), device, origin, false);
+        });
     }
 
     private void fail(UserProfile user, String loginId, AuditAction action, Map<String, ?> detail, Origin origin) {

@@ -31,6 +31,9 @@ class LoginTicketEntity {
     Instant createdAt;
     @Column(name = "expires_at")
     Instant expiresAt;
+    /** The device waiting for approval, once registered in this sign-in. */
+    @Column(name = "device_id")
+    Long deviceId;
     @Version
     long version;
 }

@@ -25,4 +25,6 @@ class RefreshTokenEntity {
     Instant usedAt;
     @Column(name = "revoked_at")
     Instant revokedAt;
+    @Column(name = "device_id")
+    Long deviceId;
 }

@@ -27,10 +27,10 @@ final class RefreshTokens {
     }
 
     /** A token handed out: the cleartext goes to the cookie and nowhere else. */
-    record Issued(String token, long familyId, long userId, Instant expiresAt) {
+    record Issued(String token, long familyId, long userId, Long deviceId, Instant expiresAt) {
         @Override
         public String toString() {
-            return "Issued[family=" + familyId + ", user=" + userId + "]";
+            return "Issued[family=" + familyId + ", user=" + userId + ", device=" + deviceId + "]";
         }
     }
 
@@ -48,9 +48,9 @@ final class RefreshTokens {
     record Reused(long familyId, long userId) implements Rotation {
     }
 
-    Issued start(Tx tx, long userId) {
+    Issued start(Tx tx, long userId, long deviceId) {
         Instant now = clock.instant();
-        return insert(tx, Ids.next(), userId, now.plus(ttl));
+        return insert(tx, Ids.next(), userId, deviceId, now.plus(ttl));
     }
 
     Rotation rotate(Tx tx, String token) {
@@ -70,7 +70,7 @@ final class RefreshTokens {
         if (e.usedAt == null) {
             e.usedAt = now;
         }
-        return new Rotated(insert(tx, e.familyId, e.userId, e.expiresAt));
+        return new Rotated(insert(tx, e.familyId, e.userId, e.deviceId, e.expiresAt));
     }
 
     /** The family of a live token, for sign-out; empty when the token is unknown. */
@@ -80,7 +80,7 @@ final class RefreshTokens {
         }
         return tx.session().createSelectionQuery("from RefreshTokenEntity t where t.tokenHash = :h", RefreshTokenEntity.class)
                 .setParameter("h", Secrets.sha256(token)).uniqueResultOptional()
-                .map(e -> new Issued(null, e.familyId, e.userId, e.expiresAt));
+                .map(e -> new Issued(null, e.familyId, e.userId, e.deviceId, e.expiresAt));
     }
 
     void revokeFamily(Tx tx, long familyId) {
@@ -98,6 +98,16 @@ final class RefreshTokens {
         return families;
     }
 
+    /** Revokes every session of a device (revocation); returns the families it ended. */
+    java.util.List<Long> revokeDevice(Tx tx, long deviceId) {
+        java.util.List<Long> families = tx.session().createSelectionQuery(
+                        "select distinct t.familyId from RefreshTokenEntity t where t.deviceId = :d and t.revokedAt is null", Long.class)
+                .setParameter("d", deviceId).getResultList();
+        tx.session().createMutationQuery("update RefreshTokenEntity t set t.revokedAt = :now where t.deviceId = :d and t.revokedAt is null")
+                .setParameter("now", clock.instant()).setParameter("d", deviceId).executeUpdate();
+        return families;
+    }
+
     /** Whether the sign-in session is still alive (not revoked, not expired). */
     boolean familyActive(Tx tx, long familyId) {
         return tx.session().createSelectionQuery(
@@ -106,7 +116,7 @@ final class RefreshTokens {
                 .setParameter("f", familyId).setParameter("now", clock.instant()).getSingleResult() > 0;
     }
 
-    private Issued insert(Tx tx, long familyId, long userId, Instant expiresAt) {
+    private Issued insert(Tx tx, long familyId, long userId, Long deviceId, Instant expiresAt) {
         String token = secrets.token();
         RefreshTokenEntity e = new RefreshTokenEntity();
         e.id = Ids.next();
@@ -115,7 +125,8 @@ final class RefreshTokens {
         e.tokenHash = Secrets.sha256(token);
         e.createdAt = clock.instant();
         e.expiresAt = expiresAt;
+        e.deviceId = deviceId;
         tx.session().persist(e);
-        return new Issued(token, familyId, userId, expiresAt);
+        return new Issued(token, familyId, userId, deviceId, expiresAt);
     }
 }

@@ -15,6 +15,10 @@ import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.audit.Origin;
 import jp.kairan.server.config.AuthConfig;
+import jp.kairan.server.device.DeviceRevocation;
+import jp.kairan.server.device.DeviceService;
+import jp.kairan.server.device.DeviceState;
+import jp.kairan.server.device.DeviceStatus;
 import jp.kairan.server.org.OrgService;
 import jp.kairan.server.org.Principal;
 import jp.kairan.server.org.UserProfile;
@@ -41,10 +45,14 @@ public final class Sessions {
     private final AuditService audit;
     private final Cache<Long, Optional<UserProfile>> users;
     private final Cache<Long, Boolean> liveSessions;
+    private final DeviceService devices;
+    private final DpopVerifier dpop;
     private volatile java.util.function.LongConsumer userChanged = userId -> { };
 
     Sessions(Database db, AuthConfig config, OrgService orgs, Credentials credentials, RefreshTokens refreshTokens,
-             TokenService tokens, AuditService audit) {
+             TokenService tokens, AuditService audit, DeviceService devices, DpopVerifier dpop) {
+        this.devices = devices;
+        this.dpop = dpop;
         this.db = db;
         this.config = config;
         this.orgs = orgs;
@@ -56,40 +64,64 @@ public final class Sessions {
         this.liveSessions = Caffeine.newBuilder().expireAfterWrite(CACHE_TTL).maximumSize(100_000).build();
     }
 
-    /** The principal of a bearer access token; throws {@code unauthenticated}, {@code token_expired} or {@code account_disabled}. */
-    public Principal authenticate(String accessToken) {
-        TokenService.AccessClaims claims = tokens.verify(accessToken);
-        boolean live = liveSessions.get(claims.sessionId(), id -> db.call(tx -> refreshTokens.familyActive(tx, id)));
-        if (!live) {
-            throw new KairanException(ErrorCode.UNAUTHENTICATED, "session " + claims.sessionId() + " has ended");
-        }
-        UserProfile user = users.get(claims.userId(), id -> db.call(tx -> orgs.users().findById(tx, id)))
-                .orElseThrow(() -> new KairanException(ErrorCode.UNAUTHENTICATED, "user " + claims.userId() + " is gone"));
-        if (user.status() != UserStatus.ACTIVE) {
-            throw new KairanException(ErrorCode.ACCOUNT_DISABLED, "user " + user.id() + " is suspended");
-        }
-        return user.principal();
-    }
-
     /**
-     * A connection's identity: the user, the session (refresh family) and when the token expires.
+     * A request's identity: the user, the session (refresh family), the device and when the token expires.
      *
      * @param user      the user as of now
      * @param sessionId the sign-in session
      * @param expiresAt when the access token expires
+     * @param deviceId  the device the token is bound to
      */
-    public record Authenticated(UserProfile user, long sessionId, java.time.Instant expiresAt) {
+    public record Authenticated(UserProfile user, long sessionId, java.time.Instant expiresAt, long deviceId) {
     }
 
-    /** As {@link #authenticate}, for long-lived connections that must know the session and the token's expiry. */
-    public Authenticated authenticateConnection(String accessToken) {
+    /**
+     * Checks an access token and its DPoP proof: the token's signature and expiry, the device (revoked devices get
+     * {@code device_revoked}, before the proof, so a revoked browser learns it must wipe), the proof (by the key the
+     * token is bound to, for this request), the session and the user.
+     *
+     * @throws KairanException {@code unauthenticated}, {@code token_expired}, {@code dpop_invalid},
+     *                         {@code device_revoked} or {@code account_disabled}
+     */
+    public Authenticated authenticate(String accessToken, ProofRequest proof) {
         TokenService.AccessClaims claims = tokens.verify(accessToken);
+        DeviceState device = devices.state(claims.deviceId())
+                .orElseThrow(() -> new KairanException(ErrorCode.UNAUTHENTICATED, "device " + claims.deviceId() + " is gone"));
+        if (device.status().terminal()) {
+            throw new KairanException(ErrorCode.DEVICE_REVOKED, "device " + device.id() + " is " + device.status().wireName());
+        }
+        if (device.status() != DeviceStatus.APPROVED || !device.jkt().equals(claims.confirmationJkt())
+                || device.userId() != claims.userId()) {
+            throw new KairanException(ErrorCode.UNAUTHENTICATED, "token does not match device " + device.id());
+        }
+        DpopVerifier.Proof p = verifyProof(proof, accessToken, device);
+        if (!p.jkt().equals(claims.confirmationJkt())) {
+            throw new KairanException(ErrorCode.DPOP_INVALID, "proof signed by another key than the token's");
+        }
         UserProfile user = current(claims.userId(), claims.sessionId()).orElseThrow(
                 () -> new KairanException(ErrorCode.UNAUTHENTICATED, "session " + claims.sessionId() + " has ended"));
         if (user.status() != UserStatus.ACTIVE) {
             throw new KairanException(ErrorCode.ACCOUNT_DISABLED, "user " + user.id() + " is suspended");
         }
-        return new Authenticated(user, claims.sessionId(), claims.expiresAt());
+        devices.seen(device.id(), proof.ip());
+        return new Authenticated(user, claims.sessionId(), claims.expiresAt(), device.id());
+    }
+
+    /** Verifies a proof; a replay is an audit event (a copied request is an attack worth knowing of). */
+    DpopVerifier.Proof verifyProof(ProofRequest proof, String accessToken, DeviceState device) {
+        try {
+            return dpop.verify(proof.proof(), proof.method(), proof.url(), accessToken, proof.nonce());
+        } catch (DpopVerifier.Rejected e) {
+            if (e.replay()) {
+                db.call(tx -> {
+                    audit.record(tx, new AuditEvent(device == null ? null : device.orgId(), device == null ? null : device.userId(),
+                            null, AuditAction.DPOP_REPLAYED, "device", device == null ? null : Long.toString(device.id()),
+                            Map.of("url", proof.url())), new Origin(proof.ip(), null));
+                    return null;
+                });
+            }
+            throw e;
+        }
     }
 
     /**
@@ -112,38 +144,61 @@ public final class Sessions {
         this.userChanged = listener;
     }
 
-    /** Spends a refresh token for a new session view and token; {@code refresh_invalid} when it cannot. */
-    public LoginService.Result refresh(String refreshToken, Origin origin) {
-        record Outcome(LoginService.Result result, boolean reused, long endedFamily) {
+    /**
+     * Spends a refresh token, proven by its device's key, for a new access token and the next refresh token.
+     * {@code refresh_invalid} when the token is unknown, spent or ended (a spent token presented again ends the
+     * whole family); {@code dpop_invalid} when the proof is missing or by another key (nothing changes);
+     * {@code device_revoked} when the device was revoked.
+     */
+    public LoginService.Result refresh(String refreshToken, ProofRequest proof, Origin origin) {
+        DpopVerifier.Proof p = proof.proof() == null ? null : dpop.verify(proof.proof(), proof.method(), proof.url(), null, null);
+        record Outcome(LoginService.Result result, ErrorCode error, String why, long endedFamily) {
         }
         Outcome outcome = db.call(tx -> {
+            Optional<RefreshTokens.Issued> presented = refreshTokens.find(tx, refreshToken);
+            if (presented.isPresent()) {
+                Long deviceId = presented.get().deviceId();
+                Optional<DeviceState> device = deviceId == null ? Optional.empty() : devices.find(tx, deviceId);
+                if (device.isEmpty()) {
+                    return new Outcome(null, ErrorCode.REFRESH_INVALID, "refresh token without a device", 0);
+                }
+                if (device.get().status().terminal()) {
+                    devices.refused(tx, device.get(), "refresh", origin);
+                    return new Outcome(null, ErrorCode.DEVICE_REVOKED, "device " + deviceId + " is revoked", 0);
+                }
+                if (p == null || !p.jkt().equals(device.get().jkt())) {
+                    return new Outcome(null, ErrorCode.DPOP_INVALID, p == null ? "no proof" : "proof by another key", 0);
+                }
+            }
             RefreshTokens.Rotation r = refreshTokens.rotate(tx, refreshToken);
             if (r instanceof RefreshTokens.Rotated rotated) {
-                UserProfile user = orgs.users().findById(tx, rotated.next().userId()).orElseThrow();
+                RefreshTokens.Issued next = rotated.next();
+                UserProfile user = orgs.users().findById(tx, next.userId()).orElseThrow();
                 if (user.status() != UserStatus.ACTIVE) {
-                    refreshTokens.revokeFamily(tx, rotated.next().familyId());
-                    return new Outcome(null, false, rotated.next().familyId());
+                    refreshTokens.revokeFamily(tx, next.familyId());
+                    return new Outcome(null, ErrorCode.REFRESH_INVALID, "user suspended", next.familyId());
                 }
-                Session s = new Session(tokens.issue(user.id(), rotated.next().familyId(), null), "Bearer",
+                Session s = new Session(tokens.issue(user.id(), next.familyId(), p.jkt(), next.deviceId()), "DPoP",
                         config.accessTokenTtl().toSeconds(), MeViews.me(tx, orgs, credentials, user));
-                return new Outcome(new LoginService.Result(new LoginStep(null, LoginStep.DONE, List.of(), null, null, s),
-                        rotated.next()), false, 0);
+                devices.seen(next.deviceId(), origin.ip());
+                return new Outcome(new LoginService.Result(new LoginStep(null, LoginStep.DONE, List.of(), null, null, s, null),
+                        next), null, null, 0);
             }
             if (r instanceof RefreshTokens.Reused reused) {
                 UserProfile user = orgs.users().findById(tx, reused.userId()).orElse(null);
                 audit.record(tx, new AuditEvent(user == null ? null : user.orgId(), reused.userId(),
                         user == null ? null : user.loginId(), AuditAction.REFRESH_REUSED, "session",
                         Long.toString(reused.familyId()), Map.of()), origin);
-                return new Outcome(null, true, reused.familyId());
+                return new Outcome(null, ErrorCode.REFRESH_INVALID, "refresh token reused", reused.familyId());
             }
-            return new Outcome(null, false, 0);
+            return new Outcome(null, ErrorCode.REFRESH_INVALID, "refresh token invalid", 0);
         });
         // After the commit: a request between invalidation and commit would otherwise cache "alive" again.
         if (outcome.endedFamily() != 0) {
             liveSessions.invalidate(outcome.endedFamily());
         }
         if (outcome.result() == null) {
-            throw new KairanException(ErrorCode.REFRESH_INVALID, outcome.reused() ? "refresh token reused" : "refresh token invalid");
+            throw new KairanException(outcome.error(), outcome.why());
         }
         return outcome.result();
     }
@@ -171,6 +226,11 @@ public final class Sessions {
     public void invalidateUser(long userId) {
         users.invalidate(userId);
         userChanged.accept(userId);
+    }
+
+    /** A device was revoked (after the commit): its sessions end at once on this node, and its connections close. */
+    void deviceRevoked(DeviceRevocation revocation) {
+        liveSessions.invalidateAll(revocation.sessions());
     }
 
     /** Drops cached liveness of sessions just revoked, after their transaction committed. */

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * Issues and verifies access tokens: JWTs signed with ES256 (Nimbus JOSE+JWT). Signing keys live in the
  * database so that every node shares them; the newest key signs, and a new one is made when it is older than
  * {@link #ROTATION}. Retired keys keep verifying for one more rotation period; the public keys are served as a
- * JWKS. A token names a user ({@code sub}) and a sign-in session ({@code sid}); the device-binding issue adds a
- * {@code cnf.jkt} through {@link #issue(long, long, String)}. Thread-safe.
+ * JWKS. A token names a user ({@code sub}), a sign-in session ({@code sid}) and the device ({@code did}) whose key it
+ * is bound to ({@code cnf.jkt}, RFC 9449). Verified tokens are remembered for their lifetime (by the token text), so
+ * a device's many requests cost one signature check per token, not one per request. Thread-safe.
  */
 public final class TokenService {
     private static final Logger log = LoggerFactory.getLogger(TokenService.class);
@@ -61,8 +62,12 @@ public final class TokenService {
     }
 
     /** Access-token facts after verification. */
-    public record AccessClaims(long userId, long sessionId, Instant expiresAt, String confirmationJkt) {
+    public record AccessClaims(long userId, long sessionId, Instant expiresAt, String confirmationJkt, Long deviceId) {
     }
+
+    private final com.github.benmanes.caffeine.cache.Cache<String, AccessClaims> verified =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(20_000)
+                    .expireAfterWrite(Duration.ofMinutes(15)).build();
 
     /** Loads the keys, creating or rotating the signing key when due. Blocks; call at start-up. */
     void start() {
@@ -136,9 +141,10 @@ public final class TokenService {
     /**
      * Signs an access token for {@code userId} in sign-in session {@code sessionId}.
      *
-     * @param confirmationJkt RFC 7638 thumbprint of the device key the token is bound to, or null (unbound)
+     * @param confirmationJkt RFC 7638 thumbprint of the device key the token is bound to
+     * @param deviceId        the device
      */
-    public String issue(long userId, long sessionId, String confirmationJkt) {
+    public String issue(long userId, long sessionId, String confirmationJkt, long deviceId) {
         Instant now = clock.instant();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(config.issuer())
@@ -148,9 +154,7 @@ public final class TokenService {
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(config.accessTokenTtl())))
                 .jwtID(UUID.randomUUID().toString());
-        if (confirmationJkt != null) {
-            claims.claim("cnf", Map.of("jkt", confirmationJkt));
-        }
+        claims.claim("cnf", Map.of("jkt", confirmationJkt)).claim("did", Long.toString(deviceId));
         ECKey key = signingKey;
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
                 .type(JOSEObjectType.JWT).build(), claims.build());
@@ -164,6 +168,19 @@ public final class TokenService {
 
     /** Verifies signature, issuer, audience and expiry; throws {@code unauthenticated} or {@code token_expired}. */
     public AccessClaims verify(String token) {
+        AccessClaims known = verified.getIfPresent(token);
+        if (known != null) {
+            if (!known.expiresAt().plus(CLOCK_SKEW).isAfter(clock.instant())) {
+                throw new KairanException(ErrorCode.TOKEN_EXPIRED, "access token expired at " + known.expiresAt());
+            }
+            return known;
+        }
+        AccessClaims claims = verifySignature(token);
+        verified.put(token, claims);
+        return claims;
+    }
+
+    private AccessClaims verifySignature(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
@@ -189,7 +206,12 @@ public final class TokenService {
             }
             Object cnf = c.getClaim("cnf");
             String jkt = cnf instanceof Map<?, ?> m && m.get("jkt") instanceof String s ? s : null;
-            return new AccessClaims(Long.parseLong(c.getSubject()), Long.parseLong(c.getStringClaim("sid")), exp, jkt);
+            String did = c.getClaim("did") instanceof String s ? s : null;
+            if (jkt == null || did == null) {
+                throw unauthenticated("not bound to a device");
+            }
+            return new AccessClaims(Long.parseLong(c.getSubject()), Long.parseLong(c.getStringClaim("sid")), exp, jkt,
+                    Long.parseLong(did));
         } catch (ParseException | JOSEException | NumberFormatException e) {
             throw unauthenticated("malformed token");
         }

@@ -15,9 +15,10 @@ import java.time.Duration;
  * @param lockoutDuration     how long a lock lasts
  * @param ipAttemptsPerMinute sign-in attempts per client address per minute
  * @param passwordMinLength   minimum length of new passwords
+ * @param devicePendingTtl    how long a sign-in waits for its new device's approval
  */
 public record AuthConfig(String issuer, Duration accessTokenTtl, Duration refreshTokenTtl,
                          int argon2MemoryKib, int argon2Iterations, int argon2Parallelism,
                          int lockoutThreshold, Duration lockoutDuration, int ipAttemptsPerMinute,
-                         int passwordMinLength) {
+                         int passwordMinLength, Duration devicePendingTtl) {
 }

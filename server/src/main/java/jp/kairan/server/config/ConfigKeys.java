@@ -62,6 +62,8 @@ public final class ConfigKeys {
             "Sign-in attempts accepted per client address per minute; more get 429 rate_limited.");
     public static final ConfigKey AUTH_PASSWORD_MIN = new ConfigKey("auth.password-min-length", "int", "10", COMMON,
             "Minimum length of a new password.");
+    public static final ConfigKey AUTH_DEVICE_PENDING_TTL = new ConfigKey("auth.device-pending-ttl", "duration", "24h", COMMON,
+            "How long a sign-in waits for its new device to be approved; after that the user signs in again.");
 
     public static final ConfigKey MAIL_HOST = new ConfigKey("mail.host", "string", null, COMMON,
             "SMTP server for one-time passwords by e-mail. When absent, e-mail codes are unavailable.");
@@ -126,7 +128,7 @@ public final class ConfigKeys {
             DB_POOL_SIZE, DB_QUEUE, HTTP_MAX_BODY, HTTP_TLS_KEYSTORE, HTTP_TLS_PASSWORD, HTTP_BEHIND_TLS_PROXY,
             HTTP_TRUST_FORWARDED,
             AUTH_ISSUER, AUTH_ACCESS_TTL, AUTH_REFRESH_TTL, AUTH_ARGON_MEMORY, AUTH_ARGON_ITERATIONS,
-            AUTH_ARGON_PARALLELISM, AUTH_LOCKOUT_THRESHOLD, AUTH_LOCKOUT_DURATION, AUTH_IP_RATE, AUTH_PASSWORD_MIN,
+            AUTH_ARGON_PARALLELISM, AUTH_LOCKOUT_THRESHOLD, AUTH_LOCKOUT_DURATION, AUTH_IP_RATE, AUTH_PASSWORD_MIN, AUTH_DEVICE_PENDING_TTL,
             MAIL_HOST, MAIL_PORT, MAIL_SECURITY, MAIL_USER, MAIL_PASSWORD, MAIL_FROM, MAIL_TIMEOUT,
             GATEWAY_HOST, GATEWAY_PORT, GATEWAY_PUBLIC_URL, GATEWAY_ORIGINS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY,
             GATEWAY_MAX_FRAME, GATEWAY_IDLE, GATEWAY_PING, GATEWAY_AUTH_TIMEOUT, GATEWAY_WRITE_HIGH, GATEWAY_SLOW_GRACE,

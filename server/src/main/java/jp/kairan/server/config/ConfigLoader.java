@@ -97,7 +97,8 @@ public final class ConfigLoader {
                 duration(ConfigKeys.AUTH_REFRESH_TTL), intValue(ConfigKeys.AUTH_ARGON_MEMORY, 1024, 4 * 1024 * 1024),
                 intValue(ConfigKeys.AUTH_ARGON_ITERATIONS, 1, 100), intValue(ConfigKeys.AUTH_ARGON_PARALLELISM, 1, 64),
                 intValue(ConfigKeys.AUTH_LOCKOUT_THRESHOLD, 1, 1000), duration(ConfigKeys.AUTH_LOCKOUT_DURATION),
-                intValue(ConfigKeys.AUTH_IP_RATE, 1, 1_000_000), intValue(ConfigKeys.AUTH_PASSWORD_MIN, 8, 128));
+                intValue(ConfigKeys.AUTH_IP_RATE, 1, 1_000_000), intValue(ConfigKeys.AUTH_PASSWORD_MIN, 8, 128),
+                duration(ConfigKeys.AUTH_DEVICE_PENDING_TTL));
         MailConfig mail = mail();
         GatewayConfig gateway = gateway();
         MessagesConfig messages = new MessagesConfig(intValue(ConfigKeys.MESSAGES_LANES, 1, 64),

@@ -9,6 +9,7 @@ final class CloseCodes {
     static final int MESSAGE_TOO_BIG = 1009;
     static final int UNAUTHENTICATED = 4001;
     static final int SESSION_ENDED = 4003;
+    static final int DEVICE_REVOKED = 4004;
     static final int SLOW_CONSUMER = 4008;
 
     private CloseCodes() {

@@ -16,11 +16,16 @@ final class Connection {
     final long userId;
     final long orgId;
     final long sessionId;
+    final long deviceId;
     private final Runnable recheck;
+    private final Runnable revoked;
     private volatile String presence = SetPresence.ONLINE;
     private volatile Set<Long> following = Set.of();
 
-    Connection(String id, Channel channel, long userId, long orgId, long sessionId, Runnable recheck) {
+    Connection(String id, Channel channel, long userId, long orgId, long sessionId, long deviceId, Runnable recheck,
+               Runnable revoked) {
+        this.deviceId = deviceId;
+        this.revoked = revoked;
         this.id = id;
         this.channel = channel;
         this.userId = userId;
@@ -48,6 +53,11 @@ final class Connection {
     /** Asks the session to re-check its user and session (roles, suspension, sign-out). */
     void recheck() {
         recheck.run();
+    }
+
+    /** Its device was revoked: tell the client to wipe, then close (4004). Any thread. */
+    void revoked() {
+        revoked.run();
     }
 
     /** See {@link #closeChannel}. */

@@ -153,6 +153,15 @@ public final class ConnectionRegistry implements RoomEvents {
         byUser.getOrDefault(userId, Set.of()).forEach(Connection::recheck);
     }
 
+    /** A device was revoked: each of its connections gets {@code device.revoked} and closes with 4004. Never blocks. */
+    public void deviceRevoked(jp.kairan.server.device.DeviceRevocation revocation) {
+        for (Connection c : byUser.getOrDefault(revocation.userId(), Set.of())) {
+            if (c.deviceId == revocation.deviceId()) {
+                c.revoked();
+            }
+        }
+    }
+
     /** Closes every connection with {@code code} (server shutdown). */
     void closeAll(int code, String reason) {
         byUser.values().forEach(set -> set.forEach(c -> c.close(code, reason)));

@@ -22,6 +22,15 @@ record GatewayServices(GatewayConfig config, Clock clock, Sessions sessions, Mes
                        ConnectionRegistry registry, SendRateLimiter sendLimiter, Executor blocking,
                        java.util.function.Consumer<String> closes) {
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** A fresh nonce for a connection's next authentication proof: 32 random bytes, base64url. */
+    String newNonce() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
     /** Counts a connection the server closed, by reason ({@code idle_timeout}, {@code slow_consumer}, …). */
     void closed(String reason) {
         closes.accept(reason);

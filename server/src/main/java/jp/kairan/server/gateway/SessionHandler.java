@@ -26,6 +26,8 @@ import jp.kairan.protocol.AddReaction;
 import jp.kairan.protocol.Authenticate;
 import jp.kairan.protocol.ClientMessage;
 import jp.kairan.protocol.DeleteMessage;
+import jp.kairan.protocol.DeviceRevoked;
+import jp.kairan.protocol.Hello;
 import jp.kairan.protocol.EditMessage;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.ErrorReply;
@@ -44,6 +46,7 @@ import jp.kairan.protocol.StartTyping;
 import jp.kairan.protocol.SyncMessages;
 import jp.kairan.server.KairanException;
 import jp.kairan.server.audit.Origin;
+import jp.kairan.server.auth.ProofRequest;
 import jp.kairan.server.auth.Sessions;
 import jp.kairan.server.message.MessageService;
 import jp.kairan.server.org.Principal;
@@ -81,6 +84,10 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private ScheduledFuture<?> expiry;
     private ScheduledFuture<?> slowConsumer;
     private int idleIntervals;
+    /** The nonce the next authenticate proof must carry; a new one after each success. */
+    private String nonce;
+    /** The URL the proof must name (htu). */
+    private String gatewayUrl;
     private final Map<String, Long> lastTyping = new HashMap<>();
 
     SessionHandler(GatewayServices services, String connectionId) {
@@ -97,7 +104,12 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+            gatewayUrl = services.config().publicUrl().orElseGet(() -> (services.config().tls() ? "wss://" : "ws://")
+                    + handshake.requestHeaders().get(io.netty.handler.codec.http.HttpHeaderNames.HOST, "localhost")
+                    + HandshakeGuard.PATH);
+            nonce = services.newNonce();
+            reply(new Hello(nonce));
             Duration timeout = services.config().authTimeout();
             authDeadline = ctx.executor().schedule(() -> {
                 if (principal == null && !authenticating) {
@@ -229,7 +241,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         }
         CompletableFuture<Sessions.Authenticated> who;
         try {
-            who = CompletableFuture.supplyAsync(() -> services.sessions().authenticateConnection(auth.token()), services.blocking());
+            ProofRequest proof = new ProofRequest(auth.proof(), "GET", gatewayUrl, nonce, origin.ip());
+            who = CompletableFuture.supplyAsync(() -> services.sessions().authenticate(auth.token(), proof), services.blocking());
         } catch (RejectedExecutionException e) {
             who = CompletableFuture.failedFuture(new ServerBusyException("token checks are queued up"));
         }
@@ -243,6 +256,14 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         }
         if (error != null) {
             ErrorReply reply = errorReply(auth.id(), error);
+            if (reply.code() == ErrorCode.DEVICE_REVOKED) {
+                revoked();
+                return;
+            }
+            if (reply.code() == ErrorCode.DPOP_INVALID) {
+                // A proof is good once: the next attempt (on a connection we keep) needs a new nonce.
+                nonce = services.newNonce();
+            }
             reply(reply);
             if (principal == null || reply.code() != ErrorCode.SERVER_BUSY) {
                 close(reply.code() == ErrorCode.ACCOUNT_DISABLED ? CloseCodes.SESSION_ENDED : CloseCodes.UNAUTHENTICATED, reply.code().code());
@@ -255,7 +276,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             close(CloseCodes.SESSION_ENDED, ErrorCode.FORBIDDEN.code());
             return;
         }
-        if (connection != null && (connection.userId != user.id() || connection.sessionId != who.sessionId())) {
+        if (connection != null && (connection.userId != user.id() || connection.sessionId != who.sessionId()
+                || connection.deviceId != who.deviceId())) {
             close(CloseCodes.POLICY_VIOLATION, ErrorCode.FORBIDDEN.code());
             return;
         }
@@ -265,15 +287,28 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             authDeadline.cancel(false);
         }
         if (connection == null) {
-            connection = new Connection(connectionId, ctx.channel(), user.id(), user.orgId(), who.sessionId(), this::recheckLater);
+            connection = new Connection(connectionId, ctx.channel(), user.id(), user.orgId(), who.sessionId(), who.deviceId(),
+                    this::recheckLater, () -> ctx.executor().execute(this::revoked));
             services.registry().register(connection);
             MDC.put("userId", Long.toString(user.id()));
             log.debug("{} authenticated as user {}", connectionId, user.id());
             MDC.remove("userId");
         }
         scheduleExpiry(who.expiresAt());
+        nonce = services.newNonce();
         reply(new SessionReady(auth.id(), connectionId, Long.toString(user.id()), Long.toString(user.orgId()),
-                services.clock().instant(), who.expiresAt(), services.config().maxFrameBytes()));
+                services.clock().instant(), who.expiresAt(), services.config().maxFrameBytes(), nonce));
+    }
+
+    /** On the event loop: the device is revoked. Tells the client to wipe, then closes with 4004. */
+    private void revoked() {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        log.info("{} closed: device revoked", connectionId);
+        services.closed("device_revoked");
+        reply(new DeviceRevoked(true));
+        close(CloseCodes.DEVICE_REVOKED, ErrorCode.DEVICE_REVOKED.code());
     }
 
     private void scheduleExpiry(Instant expiresAt) {

@@ -12,6 +12,7 @@ import java.util.Locale;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.server.KairanException;
 import jp.kairan.server.audit.Origin;
+import jp.kairan.server.auth.ProofRequest;
 import jp.kairan.server.auth.Sessions;
 import jp.kairan.server.org.Fields;
 import jp.kairan.server.org.Principal;
@@ -21,16 +22,21 @@ import jp.kairan.server.org.Principal;
  * principal and the origin for audit. Lives on one worker thread for one request; not thread-safe.
  */
 final class ApiRequest {
+    static final io.undertow.util.HttpString DPOP = io.undertow.util.HttpString.tryFromString("DPoP");
     private final HttpServerExchange exchange;
     private final ObjectMapper json;
     private final Sessions sessions;
     private final int maxBodyBytes;
     private final Origin origin;
+    private final boolean secureTransport;
     private Principal principal;
+    private Sessions.Authenticated authenticated;
     private byte[] raw;
 
-    ApiRequest(HttpServerExchange exchange, ObjectMapper json, Sessions sessions, int maxBodyBytes, Origin origin) {
+    ApiRequest(HttpServerExchange exchange, ObjectMapper json, Sessions sessions, int maxBodyBytes, Origin origin,
+               boolean secureTransport) {
         this.exchange = exchange;
+        this.secureTransport = secureTransport;
         this.json = json;
         this.sessions = sessions;
         this.maxBodyBytes = maxBodyBytes;
@@ -83,16 +89,51 @@ final class ApiRequest {
         return out.toByteArray();
     }
 
-    /** The signed-in user; {@code unauthenticated} without a valid bearer token. */
+    /**
+     * The signed-in user: {@code Authorization: DPoP <token>} with a {@code DPoP} proof for this request by the
+     * token's device. {@code unauthenticated} without a token (or with a {@code Bearer} one), {@code dpop_invalid}
+     * without a valid proof, {@code device_revoked} for a revoked device.
+     */
     Principal principal() {
         if (principal == null) {
             String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-            if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 4096) {
-                throw new KairanException(ErrorCode.UNAUTHENTICATED, "no bearer token");
+            if (header == null || header.length() > 4096) {
+                throw new KairanException(ErrorCode.UNAUTHENTICATED, "no access token");
             }
-            principal = sessions.authenticate(header.substring(7).strip());
+            if (!header.regionMatches(true, 0, "DPoP ", 0, 5)) {
+                throw new KairanException(ErrorCode.UNAUTHENTICATED, "access tokens are sent as 'Authorization: DPoP <token>'");
+            }
+            authenticated = sessions.authenticate(header.substring(5).strip(), proof());
+            principal = authenticated.user().principal();
         }
         return principal;
+    }
+
+    /** The device of the signed-in user's request (after {@link #principal()}). */
+    long deviceId() {
+        principal();
+        return authenticated.deviceId();
+    }
+
+    /** The request's DPoP proof (maybe absent) with what it must name: this method and URL. */
+    ProofRequest proof() {
+        String proof = exchange.getRequestHeaders().getFirst(DPOP);
+        return new ProofRequest(proof, exchange.getRequestMethod().toString(), requestUrl(), null, origin.ip());
+    }
+
+    /** The URL the client addressed, without the query: scheme (https behind a TLS proxy), Host and path. */
+    String requestUrl() {
+        String scheme = secureTransport ? "https" : exchange.getRequestScheme();
+        String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
+        if (host == null) {
+            host = exchange.getHostAndPort();
+        }
+        return scheme + "://" + host + exchange.getRequestPath();
+    }
+
+    /** The browser's user agent, or null. */
+    String userAgent() {
+        return exchange.getRequestHeaders().getFirst(Headers.USER_AGENT);
     }
 
     /** The principal if already authenticated, for logs. */

@@ -36,8 +36,11 @@ final class ApiRouter {
     private final MeterRegistry metrics;
     private final int maxBodyBytes;
     private final boolean trustForwardedFor;
+    private final boolean secureTransport;
 
-    ApiRouter(ObjectMapper json, Sessions sessions, MeterRegistry metrics, int maxBodyBytes, boolean trustForwardedFor) {
+    ApiRouter(ObjectMapper json, Sessions sessions, MeterRegistry metrics, int maxBodyBytes, boolean trustForwardedFor,
+              boolean secureTransport) {
+        this.secureTransport = secureTransport;
         this.json = json;
         this.sessions = sessions;
         this.metrics = metrics;
@@ -86,7 +89,8 @@ final class ApiRouter {
         long start = exchange.getRequestStartTime() > 0 ? exchange.getRequestStartTime() : System.nanoTime();
         String requestId = requestId(exchange);
         MDC.put("requestId", requestId);
-        ApiRequest req = new ApiRequest(exchange, json, sessions, maxBodyBytes, new Origin(clientAddress(exchange), requestId));
+        ApiRequest req = new ApiRequest(exchange, json, sessions, maxBodyBytes, new Origin(clientAddress(exchange), requestId),
+                secureTransport);
         try {
             exchange.startBlocking();
             Object result;

@@ -6,6 +6,7 @@ import io.undertow.util.Headers;
 import java.time.Duration;
 import java.time.Instant;
 import jp.kairan.protocol.ErrorCode;
+import jp.kairan.protocol.api.DeviceRegistration;
 import jp.kairan.protocol.api.LoginRequest;
 import jp.kairan.protocol.api.OtpRequest;
 import jp.kairan.protocol.api.PasswordChangeRequest;
@@ -38,11 +39,11 @@ final class AuthEndpoints {
         LoginService login = auth.login();
         r.post("/api/v1/auth/login", req -> {
             LoginRequest body = req.body(LoginRequest.class);
-            return step(req, login.login(body.loginId(), body.password(), req.origin()));
+            return step(req, login.login(body.loginId(), body.password(), req.origin(), req.proof()));
         });
         r.post("/api/v1/auth/otp", req -> {
             OtpRequest body = req.body(OtpRequest.class);
-            return step(req, login.otp(body.ticket(), body.method(), body.code(), req.origin()));
+            return step(req, login.otp(body.ticket(), body.method(), body.code(), req.origin(), req.proof()));
         });
         r.post("/api/v1/auth/otp/email", req -> {
             login.mailOtp(req.body(TicketRequest.class).ticket(), req.origin());
@@ -50,22 +51,32 @@ final class AuthEndpoints {
         });
         r.post("/api/v1/auth/password", req -> {
             TicketPasswordRequest body = req.body(TicketPasswordRequest.class);
-            return step(req, login.changePassword(body.ticket(), body.newPassword(), req.origin()));
+            return step(req, login.changePassword(body.ticket(), body.newPassword(), req.origin(), req.proof()));
         });
         r.post("/api/v1/auth/totp/enrol", req -> login.beginTotp(req.body(TicketRequest.class).ticket(), req.origin()));
         r.post("/api/v1/auth/totp/confirm", req -> {
             TotpConfirmRequest body = req.body(TotpConfirmRequest.class);
-            return step(req, login.confirmTotp(body.ticket(), body.code(), req.origin()));
+            return step(req, login.confirmTotp(body.ticket(), body.code(), req.origin(), req.proof()));
         });
+        r.post("/api/v1/auth/device", req -> {
+            DeviceRegistration body = req.body(DeviceRegistration.class);
+            return step(req, login.registerDevice(body.ticket(), body.name(), body.publicKey(), req.userAgent(), req.origin(),
+                    req.proof()));
+        });
+        r.post("/api/v1/auth/device/wait", req -> step(req, login.waitForDevice(req.body(TicketRequest.class).ticket(),
+                req.origin(), req.proof())));
         r.post("/api/v1/auth/refresh", req -> {
             requireSameOrigin(req.exchange());
             req.rawBody();
             try {
-                LoginService.Result result = auth.sessions().refresh(req.cookie(REFRESH_COOKIE), req.origin());
+                LoginService.Result result = auth.sessions().refresh(req.cookie(REFRESH_COOKIE), req.proof(), req.origin());
                 setRefreshCookie(req.exchange(), result.refreshToken(), result.refreshExpiresAt());
                 return result.step().session();
             } catch (KairanException e) {
-                clearRefreshCookie(req.exchange());
+                if (e.code() != ErrorCode.DPOP_INVALID) {
+                    // A refresh without the device's key changes nothing: the cookie stays for the real device.
+                    clearRefreshCookie(req.exchange());
+                }
                 throw e;
             }
         });

@@ -45,13 +45,16 @@ public final class HttpServer {
                       AuthServices auth, RoomService rooms, MessageService messages,
                       LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig, PrometheusMeterRegistry metrics) {
         this.config = config;
-        ApiRouter api = new ApiRouter(json, auth.sessions(), metrics, config.maxBodyBytes(), config.trustForwardedFor());
+        ApiRouter api = new ApiRouter(json, auth.sessions(), metrics, config.maxBodyBytes(), config.trustForwardedFor(),
+                config.secureTransport());
         new AuthEndpoints(auth, config.secureTransport()).register(api);
+        new DeviceEndpoints(auth).register(api);
         new OrgEndpoints(db, orgs, departments, auth.accounts()).register(api);
         new RoomEndpoints(db, orgs, departments, rooms, messages, presence, clientConfig).register(api);
         api.get("/api/v1/auth/jwks", req -> new ApiRouter.RawResponse("application/jwk-set+json", auth.tokens().jwksJson()));
 
-        ApiRouter ops = new ApiRouter(json, auth.sessions(), null, config.maxBodyBytes(), config.trustForwardedFor());
+        ApiRouter ops = new ApiRouter(json, auth.sessions(), null, config.maxBodyBytes(), config.trustForwardedFor(),
+                config.secureTransport());
         ops.get("/health/live", req -> Map.of("status", "up"));
         ops.get("/health/ready", req -> {
             if (!db.ping()) {

@@ -37,9 +37,14 @@ public final class Fields {
 
     /** A display or department name: trimmed, 1..100 characters, no control characters. */
     public static String name(String field, String raw) {
+        return text(field, raw, MAX_NAME_CHARS);
+    }
+
+    /** A line of text users type (names, reasons): NFC, trimmed, 1..{@code max} characters, no control characters. */
+    public static String text(String field, String raw, int max) {
         String s = raw == null ? "" : Normalizer.normalize(raw, Normalizer.Form.NFC).strip();
-        if (s.isEmpty() || s.codePointCount(0, s.length()) > MAX_NAME_CHARS || s.chars().anyMatch(Character::isISOControl)) {
-            throw KairanException.invalidField(field, "1-" + MAX_NAME_CHARS + " characters, no control characters");
+        if (s.isEmpty() || s.codePointCount(0, s.length()) > max || s.chars().anyMatch(Character::isISOControl)) {
+            throw KairanException.invalidField(field, "1-" + max + " characters, no control characters");
         }
         return s;
     }

@@ -25,6 +25,11 @@ import jp.kairan.server.store.Tx;
  * may do what it asks; objects of another organization are reported as not found. Thread-safe.
  */
 public final class OrgService {
+    /** Devices per user unless the owner says otherwise. */
+    public static final int DEFAULT_MAX_DEVICES = 5;
+    /** The highest device limit an owner may set. */
+    public static final int MAX_DEVICES_LIMIT = 20;
+
     private final Clock clock;
     private final AuditService audit;
     private final Users users;
@@ -61,6 +66,7 @@ public final class OrgService {
         e.name = Fields.name("name", req.name());
         e.lgCode = Fields.lgCode(req.lgCode());
         e.allowedFactors = encode(EnumSet.allOf(Factor.class));
+        e.maxDevicesPerUser = DEFAULT_MAX_DEVICES;
         e.createdAt = clock.instant();
         tx.session().persist(e);
         audit.record(tx, new AuditEvent(e.id, actorId(actor), actor.loginId(), AuditAction.ORG_CREATED, "org",
@@ -122,7 +128,24 @@ public final class OrgService {
             audit.record(tx, new AuditEvent(orgId, actorId(actor), actor.loginId(), AuditAction.ORG_FACTORS_CHANGED,
                     "org", Long.toString(orgId), Map.of("allowedFactors", e.allowedFactors)), origin);
         }
+        if (req.maxDevicesPerUser() != null) {
+            if (!owner) {
+                throw KairanException.forbidden("only an owner sets the device limit");
+            }
+            int max = req.maxDevicesPerUser();
+            if (max < 1 || max > MAX_DEVICES_LIMIT) {
+                throw KairanException.invalidField("maxDevicesPerUser", "1 to " + MAX_DEVICES_LIMIT);
+            }
+            e.maxDevicesPerUser = max;
+            audit.record(tx, new AuditEvent(orgId, actorId(actor), actor.loginId(), AuditAction.ORG_UPDATED, "org",
+                    Long.toString(orgId), Map.of("maxDevicesPerUser", max)), origin);
+        }
         return toOrg(tx, e);
+    }
+
+    /** How many pending or approved devices one user may have; for the operator (no org) the default. */
+    public int maxDevicesPerUser(Tx tx, Long orgId) {
+        return orgId == null ? DEFAULT_MAX_DEVICES : find(tx, orgId).maxDevicesPerUser;
     }
 
     /** The second factors the organization allows; for the operator (no org) only TOTP. */
@@ -151,7 +174,7 @@ public final class OrgService {
                 .setParameter("org", e.id).getSingleResult();
         List<String> factors = new ArrayList<>();
         decode(e.allowedFactors).forEach(f -> factors.add(f.wireName()));
-        return new Org(Long.toString(e.id), e.name, e.lgCode, factors, count, e.createdAt);
+        return new Org(Long.toString(e.id), e.name, e.lgCode, factors, count, e.createdAt, e.maxDevicesPerUser);
     }
 
     static Long actorId(Principal actor) {

@@ -17,6 +17,8 @@ class OrganizationEntity {
     String lgCode;
     @Column(name = "allowed_factors")
     String allowedFactors;
+    @Column(name = "max_devices_per_user")
+    int maxDevicesPerUser;
     @Column(name = "created_at")
     Instant createdAt;
     @Version

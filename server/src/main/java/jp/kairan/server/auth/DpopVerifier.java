@@ -1,0 +1,249 @@
+package jp.kairan.server.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+import jp.kairan.protocol.ErrorCode;
+import jp.kairan.server.KairanException;
+
+/**
+ * Verifies DPoP proofs (RFC 9449) as {@code protocol/DEVICES.md} specifies: a compact JWS of type
+ * {@code dpop+jwt}, ES256, signed by the P-256 public key in its header, naming the request's method and URL,
+ * issued within [{@link #MAX_AGE} ago, {@link #MAX_FUTURE} ahead], with a {@code jti} not seen before in that
+ * window, and — when a token or a nonce is involved — their hash and value.
+ *
+ * <p>Replays are caught per node in a bounded cache ({@link #REPLAY_CAPACITY} proofs); a proof is remembered
+ * only after everything else checked out, so junk cannot crowd real proofs out. Verifiers are cached by key
+ * thumbprint: a device signs many proofs with one key. Thread-safe; never blocks.
+ */
+public final class DpopVerifier {
+    /** Oldest accepted {@code iat}. */
+    public static final Duration MAX_AGE = Duration.ofSeconds(120);
+    /** Newest accepted {@code iat} (clock skew of the client). */
+    public static final Duration MAX_FUTURE = Duration.ofSeconds(60);
+    static final int REPLAY_CAPACITY = 500_000;
+    static final int MAX_PROOF_CHARS = 2048;
+    static final int MAX_JTI_CHARS = 64;
+    private static final JOSEObjectType TYPE = new JOSEObjectType("dpop+jwt");
+
+    private final Clock clock;
+    private final Cache<String, Boolean> seen;
+    private final Cache<String, ECDSAVerifier> verifiers;
+
+    public DpopVerifier(Clock clock) {
+        this.clock = clock;
+        this.seen = Caffeine.newBuilder().expireAfterWrite(MAX_AGE.plus(MAX_FUTURE)).maximumSize(REPLAY_CAPACITY).build();
+        this.verifiers = Caffeine.newBuilder().maximumSize(20_000).build();
+    }
+
+    /**
+     * A verified proof.
+     *
+     * @param jkt      RFC 7638 thumbprint of the signing key
+     * @param jti      the proof's unique id
+     * @param issuedAt the proof's {@code iat}
+     * @param key      the public key
+     */
+    public record Proof(String jkt, String jti, Instant issuedAt, ECKey key) {
+    }
+
+    /** Why a proof was refused: a replay is worth an audit event, the rest is noise. */
+    public static final class Rejected extends KairanException {
+        private final boolean replay;
+
+        Rejected(String why, boolean replay) {
+            super(ErrorCode.DPOP_INVALID, "DPoP proof rejected: " + why);
+            this.replay = replay;
+        }
+
+        public boolean replay() {
+            return replay;
+        }
+    }
+
+    /**
+     * Verifies a proof for one request.
+     *
+     * @param proof       the {@code DPoP} header value (null or blank: rejected)
+     * @param method      the request method, e.g. {@code POST}
+     * @param url         the request URL as the client saw it (scheme, host, path), without query
+     * @param accessToken the access token presented with the proof, or null when none is
+     * @param nonce       the nonce the server handed out and expects back, or null when none
+     * @throws Rejected ({@code dpop_invalid}) when any rule is broken
+     */
+    public Proof verify(String proof, String method, String url, String accessToken, String nonce) {
+        if (proof == null || proof.isBlank()) {
+            throw new Rejected("no proof", false);
+        }
+        if (proof.length() > MAX_PROOF_CHARS) {
+            throw new Rejected("proof over " + MAX_PROOF_CHARS + " characters", false);
+        }
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(proof.strip());
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw new Rejected("not a JWS", false);
+        }
+        JWSHeader header = jwt.getHeader();
+        if (!TYPE.equals(header.getType())) {
+            throw new Rejected("typ is not dpop+jwt", false);
+        }
+        if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
+            throw new Rejected("alg is not ES256", false);
+        }
+        ECKey key = publicKey(header.getJWK());
+        String jkt = thumbprint(key);
+        String jti = stringClaim(claims, "jti");
+        if (jti == null || jti.isEmpty() || jti.length() > MAX_JTI_CHARS) {
+            throw new Rejected("jti missing or too long", false);
+        }
+        String htm = stringClaim(claims, "htm");
+        if (!method.equals(htm)) {
+            throw new Rejected("htm " + htm + " is not " + method, false);
+        }
+        String htu = stringClaim(claims, "htu");
+        if (htu == null || !sameUrl(htu, url)) {
+            throw new Rejected("htu does not name this request", false);
+        }
+        Instant iat = issuedAt(claims);
+        Instant now = clock.instant();
+        if (iat.isBefore(now.minus(MAX_AGE)) || iat.isAfter(now.plus(MAX_FUTURE))) {
+            throw new Rejected("iat " + iat + " outside the accepted window at " + now, false);
+        }
+        if (accessToken != null && !ath(accessToken).equals(stringClaim(claims, "ath"))) {
+            throw new Rejected("ath does not match the access token", false);
+        }
+        if (nonce != null && !nonce.equals(stringClaim(claims, "nonce"))) {
+            throw new Rejected("nonce does not match", false);
+        }
+        // The claims are checked first: they are cheap, the signature is not.
+        ECDSAVerifier verifier = verifiers.get(jkt, t -> newVerifier(key));
+        try {
+            if (!jwt.verify(verifier)) {
+                throw new Rejected("bad signature", false);
+            }
+        } catch (JOSEException e) {
+            throw new Rejected("bad signature", false);
+        }
+        if (seen.asMap().putIfAbsent(jkt + ' ' + jti, Boolean.TRUE) != null) {
+            throw new Rejected("proof replayed", true);
+        }
+        return new Proof(jkt, jti, iat, key);
+    }
+
+    /**
+     * A public P-256 key as DEVICES.md accepts it: {@code kty EC}, {@code crv P-256}, no private part, a point on
+     * the curve. Used for proofs' header keys and for keys sent at registration.
+     */
+    public static ECKey publicKey(JWK jwk) {
+        if (!(jwk instanceof ECKey ec)) {
+            throw new Rejected("the proof's jwk is missing or not an EC key", false);
+        }
+        if (ec.isPrivate()) {
+            throw new Rejected("the jwk contains a private key", false);
+        }
+        if (!Curve.P_256.equals(ec.getCurve())) {
+            throw new Rejected("the key is not on P-256", false);
+        }
+        try {
+            // Parses x and y and checks the point lies on the curve (invalid-curve attacks).
+            if (!com.nimbusds.jose.crypto.utils.ECChecks.isPointOnCurve(ec.toECPublicKey(), Curve.P_256.toECParameterSpec())) {
+                throw new Rejected("the key is not a point on P-256", false);
+            }
+        } catch (JOSEException | IllegalArgumentException e) {
+            throw new Rejected("the key's coordinates are malformed", false);
+        }
+        return new ECKey.Builder(Curve.P_256, ec.getX(), ec.getY()).build();
+    }
+
+    /** RFC 7638 SHA-256 thumbprint, base64url without padding. */
+    public static String thumbprint(ECKey key) {
+        try {
+            return key.computeThumbprint().toString();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+    }
+
+    /** The {@code ath} of a token: base64url(SHA-256(ASCII token)). */
+    public static String ath(String accessToken) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+    }
+
+    /**
+     * Whether two URLs name the same resource for DPoP: scheme and host compared case-insensitively, default
+     * ports dropped, paths equal, query and fragment ignored (RFC 9449 §4.3).
+     */
+    static boolean sameUrl(String a, String b) {
+        String na = normalize(a);
+        return na != null && na.equals(normalize(b));
+    }
+
+    private static String normalize(String url) {
+        try {
+            URI u = new URI(url);
+            String scheme = u.getScheme() == null ? null : u.getScheme().toLowerCase(Locale.ROOT);
+            String host = u.getHost() == null ? null : u.getHost().toLowerCase(Locale.ROOT);
+            if (scheme == null || host == null) {
+                return null;
+            }
+            int port = u.getPort();
+            boolean defaultPort = port == -1 || (port == 80 && (scheme.equals("http") || scheme.equals("ws")))
+                    || (port == 443 && (scheme.equals("https") || scheme.equals("wss")));
+            String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+            return scheme + "://" + host + (defaultPort ? "" : ":" + port) + path;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    private ECDSAVerifier newVerifier(ECKey key) {
+        try {
+            return new ECDSAVerifier(key);
+        } catch (JOSEException e) {
+            throw new Rejected("unusable key", false);
+        }
+    }
+
+    private static String stringClaim(JWTClaimsSet claims, String name) {
+        Object v = claims.getClaim(name);
+        return v instanceof String s ? s : null;
+    }
+
+    private static Instant issuedAt(JWTClaimsSet claims) {
+        Object v = claims.getClaim("iat");
+        if (v instanceof java.util.Date d) {
+            return d.toInstant();
+        }
+        if (v instanceof Number n) {
+            return Instant.ofEpochSecond(n.longValue());
+        }
+        throw new Rejected("iat missing", false);
+    }
+}
