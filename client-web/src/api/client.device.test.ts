@@ -111,7 +111,7 @@ describe('ApiClient with a device key', () => {
     await client.ensureDeviceKey();
     client.setSession(session('t1'));
     const revoked: string[] = [];
-    client.onDeviceRevoked = (e) => revoked.push(e.code);
+    client.onDeviceRevoked = (e) => revoked.push(e?.code ?? 'gateway');
     await expect(client.call('get', '/api/v1/me')).rejects.toMatchObject({ code: 'device_revoked' });
     await expect(client.call('get', '/api/v1/rooms')).rejects.toMatchObject({ code: 'dpop_invalid' });
     expect(calls).toHaveLength(2);

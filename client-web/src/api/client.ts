@@ -88,8 +88,11 @@ export class ApiClient implements WipeTarget {
   private readonly storage: () => Storage | undefined;
   /** Told of every new session and of its end (`null`, with the error that ended it, if any). */
   onSession: (session: Session | null, cause?: ApiError) => void = () => {};
-  /** Told when the server says this device is revoked (outside sign-in): wipe. */
-  onDeviceRevoked: (cause: ApiError) => void = () => {};
+  /**
+   * Told when the server says this device is revoked, outside sign-in: the API's `device_revoked` answer (the
+   * cause), or the gateway (`null`). It wipes the browser.
+   */
+  onDeviceRevoked: (cause: ApiError | null) => void = () => {};
 
   constructor(private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init), options: ApiClientOptions = {}) {
     this.keys = options.keys ?? new KeyStore();

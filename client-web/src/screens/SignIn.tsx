@@ -62,6 +62,12 @@ export function SignIn({ notice, onSession, onLang }: {
     try {
       next = await request();
     } catch (e) {
+      if (isApiError(e, 'device_rejected')) {
+        // This browser's key for the login ID was rejected: forget it; the next sign-in registers a new one.
+        await api.deleteDeviceKey().catch(() => {});
+        restart(new UiError('device.rejected'));
+        return;
+      }
       if (!isApiError(e, 'device_revoked')) return expired(e);
       // This browser's key for the login ID is revoked (or was rejected): a new key, a new registration.
       await replaceKey();
@@ -302,9 +308,13 @@ function DevicePending({ step, onStep, restart }: {
       } catch (e) {
         if (!live) return;
         again = false;
-        if (isApiError(e, 'device_rejected') || isApiError(e, 'device_revoked')) {
+        if (isApiError(e, 'device_rejected')) {
           await api.deleteDeviceKey().catch(() => {});
           restart(new UiError('device.rejected'));
+        } else if (isApiError(e, 'device_revoked')) {
+          // Revoked while waiting: confirm the wipe of its key; the next sign-in registers a new one.
+          await api.replaceRevokedKey().catch(() => {});
+          restart(new UiError('device.reRegister'));
         } else if (isApiError(e, 'login_expired')) {
           restart(e);
         } else {
