@@ -89,12 +89,12 @@ export function DeviceAdmin({ orgId, me }: { orgId: string; me: Schemas['Me'] })
                     <td>{dateTime(d.createdAt, lang())}</td>
                     <td>{d.firstIp ?? '—'}</td>
                     <td class="user-agent" title={d.userAgent ?? ''}>{d.userAgent ?? '—'}</td>
-                    <td class="row-actions">
+                    <td><div class="row-actions">
                       <ConfirmButton label={t('deviceAdmin.approve')} testid="device-approve" disabled={action.busy}
                         question={t('deviceAdmin.approveQuestion', who(d))} onConfirm={() => decide(d, 'approve')} />
                       <ReasonButton label={t('deviceAdmin.reject')} testid="device-reject" danger disabled={action.busy}
                         question={t('deviceAdmin.rejectQuestion', who(d))} onConfirm={(reason) => decide(d, 'reject', reason)} />
-                    </td>
+                    </div></td>
                   </tr>
                 ))}
               </tbody>
@@ -145,8 +145,9 @@ export function DeviceAdmin({ orgId, me }: { orgId: string; me: Schemas['Me'] })
                     <td>{dateTime(d.lastSeenAt, lang())}</td>
                     <td>{d.lastIp ?? '—'}</td>
                     <td><WipeStatus device={d} /></td>
-                    <td class="row-actions">
-                      {revocable(d) && (
+                    <td>
+                      {/* One's own current device is revoked from another one ("report lost"), never by accident here. */}
+                      {revocable(d) && !d.current && (
                         <ReasonButton label={t('deviceAdmin.revoke')} testid="device-revoke" danger disabled={action.busy}
                           question={t('deviceAdmin.revokeQuestion', who(d))} placeholder={t('devices.reasonPlaceholder')}
                           onConfirm={(reason) => decide(d, 'revoke', reason)} />
