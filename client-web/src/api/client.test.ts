@@ -9,7 +9,7 @@ const me: Schemas['Me'] = {
   id: '1', loginId: 'yamada', displayName: '山田 花子', orgId: '10', orgName: '架空市', departmentId: null,
   email: null, roles: ['member'], totpEnrolled: true,
 };
-const session = (token: string): Session => ({ accessToken: token, tokenType: 'Bearer', expiresIn: 300, user: me });
+const session = (token: string): Session => ({ accessToken: token, tokenType: 'DPoP', expiresIn: 300, user: me });
 
 function json(status: number, body: unknown, requestId = 'req-1'): Response {
   return new Response(JSON.stringify(body), {

@@ -51,7 +51,7 @@ function setup() {
     return new Response(null, { status: 204 });
   };
   const api = new ApiClient(fetchFn as typeof fetch);
-  api.setSession({ accessToken: 'token-1', tokenType: 'Bearer', expiresIn: 300, user: me });
+  api.setSession({ accessToken: 'token-1', tokenType: 'DPoP', expiresIn: 300, user: me });
   let answerPresence = true;
   const chat = new Chat(api, me, {
     proof: async (url, token, nonce) => `proof:${url}:${token}:${nonce}`,

@@ -117,10 +117,13 @@ export function DeviceAdmin({ orgId, me }: { orgId: string; me: Schemas['Me'] })
               {STATUSES.map((s) => <option key={s} value={s}>{t(`deviceStatus.${s}`)}</option>)}
             </select>
           </Field>
-          <Field label={t('user.department')}>
-            <DeptSelect testid="device-filter-dept" value={departmentId} options={options} onChange={setDepartmentId}
-              noneLabel={t('user.allDepartments')} />
-          </Field>
+          {/* A department head sees their own department only; the server refuses others. */}
+          {isOrgAdmin(me) && (
+            <Field label={t('user.department')}>
+              <DeptSelect testid="device-filter-dept" value={departmentId} options={options} onChange={setDepartmentId}
+                noneLabel={t('user.allDepartments')} />
+            </Field>
+          )}
         </div>
         {all.data?.length === 0 && <p class="muted" data-testid="device-empty">{t('deviceAdmin.empty')}</p>}
         {!!all.data?.length && (
