@@ -153,6 +153,52 @@ class DeviceE2EIT {
         }
     }
 
+    @Test
+    void aRejectedDeviceForgetsItsKey_andAStaffMemberReportsTheirOtherDeviceLost() {
+        Created ito = createUser("ito", "伊藤 四郎", null, List.of());
+        try (Browser office = new Browser("ja"); Browser laptop = new Browser("ja")) {
+            // A registration the owner rejects: back to sign-in with the notice, and the key is gone.
+            byte[] secret = firstSignInAndRegister(office, ito, "Hinata-Sora-2026", "私物PC");
+            TestServer.Response rejected = server.post("/api/v1/orgs/" + orgId + "/devices/" + pendingDeviceOf(ito) + "/reject",
+                    Map.of("reason", "私物の端末は登録できません"), owner.accessToken());
+            assertThat(rejected.status()).as(rejected.raw().body()).isEqualTo(200);
+            office.waitForText("device-rejected", "却下");
+            assertThat(deviceKeys(office)).as("the rejected key is deleted").isEmpty();
+            office.screenshot("device-rejected");
+
+            // The same browser registers again with a new key, and is approved.
+            signInAndRegister(office, ito, "Hinata-Sora-2026", secret, "庁舎PC 4F-02");
+            approveAsOwner(pendingDeviceOf(ito));
+            office.waitForText("user-name", ito.displayName());
+            assertThat(deviceKeys(office)).containsExactly("ito");
+
+            // A second device of the same user, from which the first is reported lost.
+            signInAndRegister(laptop, ito, "Hinata-Sora-2026", secret, "会議室ノートPC");
+            approveAsOwner(pendingDeviceOf(ito));
+            laptop.waitForText("user-name", ito.displayName());
+            laptop.click("nav-devices");
+            WebElement current = rowWithText(laptop, "my-device-row", "会議室ノートPC");
+            assertThat(current.findElements(Browser.testId("device-current"))).hasSize(1);
+            assertThat(current.findElements(Browser.testId("device-report-lost"))).as("not one's current device").isEmpty();
+            rowWithText(laptop, "my-device-row", "庁舎PC 4F-02").findElement(Browser.testId("device-report-lost")).click();
+            laptop.type("device-report-lost-reason", "庁舎に置き忘れたまま見つからない");
+            laptop.click("device-report-lost-confirm");
+            laptop.byTestId("success-message");
+
+            // The lost device, still signed in with its gateway connection open, wipes itself.
+            office.waitForText("device-wiped", "この端末は無効化され、端末内のデータは消去されました");
+            assertThat(indexedDbNames(office)).isEmpty();
+            new WebDriverWait(laptop.driver(), WAIT).until(d -> {
+                laptop.driver().navigate().refresh();
+                WebElement wipe = rowWithText(laptop, "my-device-row", "庁舎PC 4F-02").findElement(Browser.testId("device-wipe"));
+                return "confirmed".equals(wipe.getAttribute("data-wipe"));
+            });
+            laptop.screenshot("my-devices-reported-lost");
+            assertThat(deviceOf(ito, "私物PC").path("status").asText()).isEqualTo("rejected");
+            assertThat(deviceOf(ito, "庁舎PC 4F-02").path("status").asText()).isEqualTo("revoked");
+        }
+    }
+
     /** Moves the test clock forward to the real time (never back). */
     private static void catchUp() {
         Duration behind = Duration.between(server.clock().instant(), Instant.now());
@@ -175,7 +221,7 @@ class DeviceE2EIT {
      * The first sign-in in a browser: initial password → new password → authenticator → register this browser
      * under {@code deviceName}. Ends on the waiting screen.
      */
-    private static void firstSignInAndRegister(Browser b, Created user, String newPassword, String deviceName) {
+    private static byte[] firstSignInAndRegister(Browser b, Created user, String newPassword, String deviceName) {
         b.open(server.baseUrl() + "/");
         b.type("login-id", user.loginId());
         b.type("login-password", user.initialPassword());
@@ -190,6 +236,39 @@ class DeviceE2EIT {
         b.type("device-name", deviceName);
         b.click("device-register-submit");
         b.byTestId("device-pending");
+        return secret;
+    }
+
+    /** A later sign-in in a browser without an approved key: password, TOTP, then register it. */
+    private static void signInAndRegister(Browser b, Created user, String password, byte[] secret, String deviceName) {
+        if (b.allByTestId("login-id").isEmpty()) {
+            b.open(server.baseUrl() + "/");
+        }
+        b.type("login-id", user.loginId());
+        b.type("login-password", password);
+        b.click("login-submit");
+        b.type("otp-code", server.nextTotpCode(secret));
+        b.click("otp-submit");
+        b.type("device-name", deviceName);
+        b.click("device-register-submit");
+        b.byTestId("device-pending");
+    }
+
+    /** The login IDs with a device key in the page's IndexedDB (none when the database is gone). */
+    private static List<String> deviceKeys(Browser b) {
+        Object keys = b.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "indexedDB.databases().then(list => {"
+                + "  if (!list.some(d => d.name === 'kairan')) { done([]); return; }"
+                + "  const open = indexedDB.open('kairan');"
+                + "  open.onsuccess = () => { const db = open.result;"
+                + "    if (!db.objectStoreNames.contains('devices')) { db.close(); done([]); return; }"
+                + "    const req = db.transaction('devices').objectStore('devices').getAllKeys();"
+                + "    req.onsuccess = () => { db.close(); done(req.result); };"
+                + "    req.onerror = () => { db.close(); done('error: ' + req.error); }; };"
+                + "  open.onerror = () => done('error: ' + open.error);"
+                + "}, e => done('error: ' + e));");
+        assertThat(keys).as("device keys").isInstanceOf(List.class);
+        return ((List<?>) keys).stream().map(String::valueOf).toList();
     }
 
     /** The owner approves a device over the API, from the device the harness signed them in with. */
