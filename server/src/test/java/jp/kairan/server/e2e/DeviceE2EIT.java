@@ -26,7 +26,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * browser as a device and waits; an admin approves it in their browser and the staff browser moves on by itself
  * and chats; then the staff member's department head revokes the device while it is connected: the staff browser
  * is back at the sign-in screen with the wipe notice and an empty IndexedDB, and the department head sees
- * "消去確認済み".
+ * "消去確認済み". A second story: a rejected registration, and a device reported lost from another device of the
+ * same user, which wipes itself when its page is opened again.
  */
 class DeviceE2EIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -154,7 +155,7 @@ class DeviceE2EIT {
     }
 
     @Test
-    void aRejectedDeviceForgetsItsKey_andAStaffMemberReportsTheirOtherDeviceLost() {
+    void aRejectedDeviceForgetsItsKey_andADeviceReportedLostWipesItselfWhenOpenedAgain() {
         Created ito = createUser("ito", "伊藤 四郎", null, List.of());
         try (Browser office = new Browser("ja"); Browser laptop = new Browser("ja")) {
             // A registration the owner rejects: back to sign-in with the notice, and the key is gone.
@@ -172,6 +173,9 @@ class DeviceE2EIT {
             office.waitForText("user-name", ito.displayName());
             assertThat(deviceKeys(office)).containsExactly("ito");
 
+            // The office PC's page is closed (the key stays in IndexedDB, the refresh cookie in the browser).
+            office.open("about:blank");
+
             // A second device of the same user, from which the first is reported lost.
             signInAndRegister(laptop, ito, "Hinata-Sora-2026", secret, "会議室ノートPC");
             approveAsOwner(pendingDeviceOf(ito));
@@ -185,7 +189,8 @@ class DeviceE2EIT {
             laptop.click("device-report-lost-confirm");
             laptop.byTestId("success-message");
 
-            // The lost device, still signed in with its gateway connection open, wipes itself.
+            // When the lost device opens the page again, its session restore is refused and it wipes itself.
+            office.open(server.baseUrl() + "/");
             office.waitForText("device-wiped", "この端末は無効化され、端末内のデータは消去されました");
             assertThat(indexedDbNames(office)).isEmpty();
             new WebDriverWait(laptop.driver(), WAIT).until(d -> {
