@@ -295,6 +295,9 @@ public final class DeviceService implements AutoCloseable {
     private record Change(DeviceRevocation revocation) {
     }
 
+    /** The device belongs to another organization than the one named: it does not exist there. */
+    private static final Change NOT_IN_ORG = new Change(null);
+
     @FunctionalInterface
     private interface Work {
         /** Does the change; returns null when the actor may not make it (audited, then refused). */
@@ -320,7 +323,7 @@ public final class DeviceService implements AutoCloseable {
         }
         return change(actor, deviceId, origin, currentDeviceId, (tx, row) -> {
             if (!java.util.Objects.equals(row.orgId(), orgId)) {
-                return null;
+                return NOT_IN_ORG;
             }
             boolean head = actor.roles().contains(Role.DEPT_HEAD) && actor.departmentId() != null
                     && actor.departmentId().equals(row.departmentId());
@@ -340,11 +343,18 @@ public final class DeviceService implements AutoCloseable {
                 return new Result(null, null, false);
             }
             Change change = work.apply(tx, row.get());
+            if (change == NOT_IN_ORG) {
+                return new Result(null, change, true);
+            }
             if (change == null) {
                 return new Result(null, null, true);
             }
             return new Result(view(tx, deviceId, currentDeviceId), change, true);
         });
+        if (r.change() == NOT_IN_ORG) {
+            denied(actor, actor.orgId() == null ? 0 : actor.orgId(), deviceId, what, "device of another organization", origin);
+            throw KairanException.notFound("device");
+        }
         if (r.view() == null) {
             if (r.exists()) {
                 denied(actor, actor.orgId() == null ? 0 : actor.orgId(), deviceId, what, "not an approver of this device", origin);

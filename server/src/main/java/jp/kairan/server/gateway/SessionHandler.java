@@ -257,6 +257,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         if (error != null) {
             ErrorReply reply = errorReply(auth.id(), error);
             if (reply.code() == ErrorCode.DEVICE_REVOKED) {
+                reply(reply);
                 revoked();
                 return;
             }

@@ -63,13 +63,22 @@ class MailedCodeIT {
         assertThat(ok.text("next")).isEqualTo("password_change");
         assertThat(server.post("/api/v1/auth/otp", Map.of("ticket", ticket, "method", "email", "code", code), null).code())
                 .as("a used code and a finished step are refused").isEqualTo("conflict");
-        Response done = server.post("/api/v1/auth/password", Map.of("ticket", ticket, "newPassword", "Yuubin-Kyoku-99"), null);
-        assertThat(done.text("next")).isEqualTo("done");
+        Response device = server.post("/api/v1/auth/password", Map.of("ticket", ticket, "newPassword", "Yuubin-Kyoku-99"), null);
+        assertThat(device.text("next")).as("signed in, but not on a registered device").isEqualTo("device_register");
+        jp.kairan.server.testing.DeviceKey key = jp.kairan.server.testing.DeviceKey.generate(server.clock());
+        Response done = server.postAs(key, "/api/v1/auth/device", Map.of("ticket", ticket, "name", "庁舎PC 3F-12",
+                "publicKey", key.publicJwk()));
+        assertThat(done.text("next")).as("the organization's first owner approves their first device").isEqualTo("done");
+        // The user hears of every device registered in their name.
+        assertThat(smtp.waitForIncomingEmail(10_000, 2)).isTrue();
+        MimeMessage notice = smtp.getReceivedMessages()[1];
+        assertThat(notice.getSubject()).contains("新しい端末");
+        assertThat((String) notice.getContent()).contains("庁舎PC 3F-12").contains("127.0.0.1");
 
         // Later sign-ins: a mailed code expires after five minutes.
         Response again = server.post("/api/v1/auth/login", Map.of("loginId", "owner.mail", "password", "Yuubin-Kyoku-99"), null);
         server.post("/api/v1/auth/otp/email", Map.of("ticket", again.text("ticket")), null);
-        String late = awaitCode(2);
+        String late = awaitCode(3);
         server.clock().advance(Duration.ofMinutes(6));
         assertThat(server.post("/api/v1/auth/otp", Map.of("ticket", again.text("ticket"), "method", "email", "code", late), null).code())
                 .isEqualTo("otp_invalid");

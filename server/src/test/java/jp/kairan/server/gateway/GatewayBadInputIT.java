@@ -90,7 +90,7 @@ class GatewayBadInputIT {
     @Test
     void badTokensCloseWith4001() {
         try (WsClient ws = WsClient.connect(server.gatewayUrl())) {
-            JsonNode reply = ws.request(Map.of("type", "session.authenticate", "id", "a", "token", "eyJnot.a.token"));
+            JsonNode reply = ws.authenticate("eyJnot.a.token", "eyJnot.a.proof");
             assertThat(reply.path("code").asText()).isEqualTo("unauthenticated");
             assertThat(ws.closeCode()).isEqualTo(4001);
         }
@@ -120,7 +120,7 @@ class GatewayBadInputIT {
         assertThat(res.statusCode()).isEqualTo(426);
         assertThat(res.body()).contains("unsupported_version");
         try (WsClient ok = WsClient.connect(server.gatewayUrl(), "https://chat.city.example", "kairan.v1")) {
-            assertThat(ok.request(Map.of("type", "session.authenticate", "id", "a", "token", bob.accessToken())).path("type").asText())
+            assertThat(ok.authenticate(bob.accessToken()).path("type").asText())
                     .isEqualTo("session.ready");
         }
     }
@@ -199,14 +199,10 @@ class GatewayBadInputIT {
     @Test
     void aConsumerThatStopsReadingIsClosedAndOthersAreUnaffected() throws Exception {
         // A client that never asks for more data: its socket fills, the server's buffer passes the water mark.
+        java.util.concurrent.CompletableFuture<String> hello = new java.util.concurrent.CompletableFuture<>();
         WebSocket stalled = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("kairan.v1")
-                .buildAsync(URI.create(server.gatewayUrl()), new WebSocket.Listener() {
-                    @Override
-                    public void onOpen(WebSocket webSocket) {
-                        // no request(): read nothing
-                    }
-                }).get(10, TimeUnit.SECONDS);
-        stalled.sendText("{\"type\":\"session.authenticate\",\"id\":\"a\",\"token\":\"" + bob.accessToken() + "\"}", true).join();
+                .buildAsync(URI.create(server.gatewayUrl()), WsClient.readingOnlyTheFirstFrame(hello)).get(10, TimeUnit.SECONDS);
+        stalled.sendText(WsClient.authenticateFrame(bob.accessToken(), server.gatewayUrl(), hello.get(10, TimeUnit.SECONDS)), true).join();
         Thread.sleep(500);
         String big = "長文".repeat(2000);
         try (WsClient a = WsClient.signedIn(server.gatewayUrl(), alice.accessToken())) {

@@ -57,15 +57,11 @@ class GatewayLivenessIT {
 
     @Test
     void aConnectionThatAnswersNothingIsClosedAsIdle() throws Exception {
-        // A client that never reads never sees the pings, so it never answers them.
+        // A client that reads the hello and then nothing more never sees the pings, so it never answers them.
+        java.util.concurrent.CompletableFuture<String> hello = new java.util.concurrent.CompletableFuture<>();
         WebSocket deaf = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("kairan.v1")
-                .buildAsync(URI.create(server.gatewayUrl()), new WebSocket.Listener() {
-                    @Override
-                    public void onOpen(WebSocket webSocket) {
-                        // no request(): read nothing
-                    }
-                }).get(10, TimeUnit.SECONDS);
-        deaf.sendText("{\"type\":\"session.authenticate\",\"id\":\"a\",\"token\":\"" + reader.accessToken() + "\"}", true).join();
+                .buildAsync(URI.create(server.gatewayUrl()), WsClient.readingOnlyTheFirstFrame(hello)).get(10, TimeUnit.SECONDS);
+        deaf.sendText(WsClient.authenticateFrame(reader.accessToken(), server.gatewayUrl(), hello.get(10, TimeUnit.SECONDS)), true).join();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (idleCloses() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(200);

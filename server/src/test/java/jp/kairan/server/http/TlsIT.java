@@ -93,18 +93,20 @@ class TlsIT {
             tmf.init(anchors);
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(null, tmf.getTrustManagers(), null);
-            java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.LinkedBlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
             java.net.http.WebSocket ws = HttpClient.newBuilder().sslContext(ssl).build().newWebSocketBuilder().subprotocols("kairan.v1")
                     .buildAsync(URI.create(server.gatewayUrl().replace("ws://", "wss://")), new java.net.http.WebSocket.Listener() {
                         @Override
                         public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
-                            first.complete(data.toString());
+                            frames.add(data.toString());
+                            w.request(1);
                             return null;
                         }
                     }).get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(ws.getSubprotocol()).isEqualTo("kairan.v1");
-            ws.sendText("{\"type\":\"session.authenticate\",\"id\":\"a\",\"token\":\"not-a-token\"}", true).join();
-            assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains("\"code\":\"unauthenticated\"");
+            assertThat(frames.poll(10, java.util.concurrent.TimeUnit.SECONDS)).contains("\"type\":\"hello\"");
+            ws.sendText("{\"type\":\"session.authenticate\",\"id\":\"a\",\"token\":\"not-a-token\",\"proof\":\"not-a-proof\"}", true).join();
+            assertThat(frames.poll(10, java.util.concurrent.TimeUnit.SECONDS)).contains("\"code\":\"unauthenticated\"");
             ws.abort();
         }
     }

@@ -127,7 +127,7 @@ class RoomAccessIT {
         assertThat(server.get("/api/v1/rooms/" + roomId + "/messages", operator.accessToken()).code()).isEqualTo("forbidden");
         assertThat(server.post("/api/v1/rooms", Map.of("name", "運用"), operator.accessToken()).code()).isEqualTo("forbidden");
         try (WsClient ws = WsClient.connect(server.gatewayUrl())) {
-            JsonNode reply = ws.request(Map.of("type", "session.authenticate", "id", "a", "token", operator.accessToken()));
+            JsonNode reply = ws.authenticate(operator.accessToken());
             assertThat(code(reply)).isEqualTo("forbidden");
             assertThat(ws.closeCode()).isEqualTo(4003);
         }

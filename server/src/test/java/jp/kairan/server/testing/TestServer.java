@@ -37,6 +37,8 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = Json.mapper();
     private final Totp totp = new Totp();
+    /** The device each login ID signed in with last, reused by later sign-ins of that login. */
+    private final Map<String, DeviceKey> keysByLogin = new java.util.concurrent.ConcurrentHashMap<>();
 
     private TestServer(Map<String, String> extra) {
         try {
@@ -120,7 +122,11 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** Sends a request; {@code body} may be a JSON string, an object to serialize, or null. */
+    /**
+     * Sends a request; {@code body} may be a JSON string, an object to serialize, or null. An access token is sent
+     * as {@code Authorization: DPoP} with a proof by the device it was issued to (when the harness knows it); a
+     * refresh cookie of a known device gets a proof too. {@code headers} are set last and win.
+     */
     public Response call(String method, String path, Object body, String accessToken, Map<String, String> headers) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path));
@@ -128,10 +134,20 @@ public final class TestServer implements AutoCloseable {
             if (text != null) {
                 b.header("Content-Type", "application/json");
             }
+            String url = baseUrl() + path;
+            DeviceKey key = DeviceKey.forToken(accessToken);
             if (accessToken != null) {
-                b.header("Authorization", "Bearer " + accessToken);
+                b.setHeader("Authorization", "DPoP " + accessToken);
+                if (key != null) {
+                    b.setHeader("DPoP", key.proof(method, url, accessToken, null));
+                }
+            } else {
+                key = DeviceKey.forToken(refreshCookieIn(headers.get("Cookie")));
+                if (key != null) {
+                    b.setHeader("DPoP", key.proof(method, url, null, null));
+                }
             }
-            headers.forEach(b::header);
+            headers.forEach(b::setHeader);
             b.method(method, text == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -140,13 +156,50 @@ public final class TestServer implements AutoCloseable {
             if (!r.body().isEmpty() && ct.startsWith("application/json")) {
                 parsed = json.readTree(r.body());
             }
-            return new Response(r.statusCode(), parsed, r);
+            Response response = new Response(r.statusCode(), parsed, r);
+            if (key != null) {
+                key.bind(refreshCookie(response));
+                if (parsed != null && parsed.path("accessToken").isTextual()) {
+                    key.bind(parsed.path("accessToken").asText());
+                }
+            }
+            return response;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A sign-in step posted by a device: with a DPoP proof by {@code key}. */
+    public Response postAs(DeviceKey key, String path, Object body) {
+        Response r = call("POST", path, body, null, Map.of("DPoP", key.proof("POST", baseUrl() + path, null, null)));
+        key.bind(refreshCookie(r));
+        if (r.body() != null && r.body().path("session").path("accessToken").isTextual()) {
+            key.bind(r.body().path("session").path("accessToken").asText());
+        }
+        return r;
+    }
+
+    /** The refresh cookie a response sets, or null. */
+    public static String refreshCookie(Response r) {
+        return r.raw().headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("kairan_refresh=") && !c.startsWith("kairan_refresh=;"))
+                .findFirst().map(c -> c.substring("kairan_refresh=".length(), c.indexOf(';'))).orElse(null);
+    }
+
+    private static String refreshCookieIn(String cookieHeader) {
+        if (cookieHeader == null) {
+            return null;
+        }
+        for (String part : cookieHeader.split(";")) {
+            String p = part.strip();
+            if (p.startsWith("kairan_refresh=")) {
+                return p.substring("kairan_refresh=".length());
+            }
+        }
+        return null;
     }
 
     public Response post(String path, Object body, String token) {
@@ -162,7 +215,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** A signed-in user as a test holds it. */
-    public record SignedIn(String userId, String accessToken, String refreshCookie, byte[] totpSecret, String password) {
+    public record SignedIn(String userId, String accessToken, String refreshCookie, byte[] totpSecret, String password,
+                           String deviceId, DeviceKey device) {
     }
 
     /** The current TOTP code of a secret at the server's clock. */
@@ -177,32 +231,85 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * First sign-in with an initial password: password → (otp skipped: no factor yet) → password change →
-     * TOTP enrolment → done.
+     * First sign-in with an initial password, on a new device: password → (otp skipped: no factor yet) → password
+     * change → TOTP enrolment → device registration → approval by an owner or admin of the user's organization
+     * (automatic for the operator and an organization's first owner) → done.
      */
     public SignedIn firstSignIn(String loginId, String initialPassword, String newPassword) {
-        Response step = post("/api/v1/auth/login", Map.of("loginId", loginId, "password", initialPassword), null);
+        DeviceKey key = DeviceKey.generate(clock);
+        Response step = postAs(key, "/api/v1/auth/login", Map.of("loginId", loginId, "password", initialPassword));
         expect(step, 200, "password_change");
         String ticket = step.text("ticket");
-        step = post("/api/v1/auth/password", Map.of("ticket", ticket, "newPassword", newPassword), null);
+        step = postAs(key, "/api/v1/auth/password", Map.of("ticket", ticket, "newPassword", newPassword));
         expect(step, 200, "totp_enrol");
         Response enrol = post("/api/v1/auth/totp/enrol", Map.of("ticket", ticket), null);
         if (enrol.status() != 200) {
             throw new AssertionError("enrol failed: " + enrol.raw().body());
         }
         byte[] secret = Base32.decode(enrol.text("secret"));
-        step = post("/api/v1/auth/totp/confirm", Map.of("ticket", ticket, "code", totpCode(secret)), null);
-        expect(step, 200, "done");
-        return signedIn(step, secret, newPassword);
+        step = postAs(key, "/api/v1/auth/totp/confirm", Map.of("ticket", ticket, "code", totpCode(secret)));
+        return onDevice(loginId, step, key, secret, newPassword);
     }
 
-    /** Regular sign-in with password and TOTP (moves the clock one step so the code is fresh). */
+    /** Regular sign-in with password and TOTP (moves the clock one step so the code is fresh), on the login's device. */
     public SignedIn signIn(String loginId, String password, byte[] secret) {
-        Response step = post("/api/v1/auth/login", Map.of("loginId", loginId, "password", password), null);
+        DeviceKey key = keysByLogin.computeIfAbsent(loginId, id -> DeviceKey.generate(clock));
+        Response step = postAs(key, "/api/v1/auth/login", Map.of("loginId", loginId, "password", password));
         expect(step, 200, "otp");
-        step = post("/api/v1/auth/otp", Map.of("ticket", step.text("ticket"), "method", "totp", "code", nextTotpCode(secret)), null);
+        step = postAs(key, "/api/v1/auth/otp", Map.of("ticket", step.text("ticket"), "method", "totp", "code", nextTotpCode(secret)));
+        return onDevice(loginId, step, key, secret, password);
+    }
+
+    /** Finishes a sign-in that reached its device: registers it if new, has it approved if pending. */
+    private SignedIn onDevice(String loginId, Response step, DeviceKey key, byte[] secret, String password) {
+        if (step.status() == 200 && "device_register".equals(step.text("next"))) {
+            step = postAs(key, "/api/v1/auth/device", Map.of("ticket", step.text("ticket"), "name", "試験端末 " + loginId,
+                    "publicKey", key.publicJwk()));
+        }
+        if (step.status() == 200 && "device_pending".equals(step.text("next"))) {
+            JsonNode device = step.body().get("device");
+            approve(device.get("userId").asText(), device.get("id").asText());
+            step = postAs(key, "/api/v1/auth/device/wait", Map.of("ticket", step.text("ticket")));
+        }
         expect(step, 200, "done");
-        return signedIn(step, secret, password);
+        keysByLogin.put(loginId, key);
+        SignedIn s = signedIn(step, secret, password, key);
+        return s;
+    }
+
+    /** A fresh access token for a signed-in user, through the refresh cookie and a proof by their device. */
+    public SignedIn refresh(SignedIn s) {
+        Response r = call("POST", "/api/v1/auth/refresh", null, null, Map.of("Cookie", "kairan_refresh=" + s.refreshCookie()));
+        if (r.status() != 200) {
+            throw new AssertionError("refresh failed: " + r.status() + " " + r.raw().body());
+        }
+        String token = r.text("accessToken");
+        return new SignedIn(s.userId(), token, refreshCookie(r), s.totpSecret(), s.password(), s.deviceId(), s.device().bind(token));
+    }
+
+    /**
+     * Approves a pending device during set-up, as an owner of its user's organization, through the device service
+     * (the approval API itself is tested in DeviceIT; set-up must not depend on some owner's token being fresh).
+     */
+    public void approve(String userId, String deviceId) {
+        var db = server.database();
+        jp.kairan.server.org.Principal owner = db.call(tx -> {
+            long orgId = server.orgs().users().findById(tx, Long.parseLong(userId)).orElseThrow().orgId();
+            long ownerId = tx.jdbc(c -> {
+                try (var ps = c.prepareStatement("SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id "
+                        + "WHERE u.org_id = ? AND r.role = 'OWNER' ORDER BY u.id LIMIT 1")) {
+                    ps.setLong(1, orgId);
+                    try (var rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new AssertionError("org " + orgId + " has no owner to approve device " + deviceId);
+                        }
+                        return rs.getLong(1);
+                    }
+                }
+            });
+            return server.orgs().users().findById(tx, ownerId).orElseThrow().principal();
+        });
+        server.auth().devices().approve(owner, owner.orgId(), Long.parseLong(deviceId), new jp.kairan.server.audit.Origin("test", null), null);
     }
 
     /** An organization created by the operator, with its first owner through first sign-in. */
@@ -236,12 +343,17 @@ public final class TestServer implements AutoCloseable {
         return firstSignIn("operator", setupPassword(), OPERATOR_PASSWORD);
     }
 
-    private static SignedIn signedIn(Response step, byte[] secret, String password) {
+    private static SignedIn signedIn(Response step, byte[] secret, String password, DeviceKey key) {
         JsonNode session = step.body().get("session");
-        String cookie = step.raw().headers().allValues("Set-Cookie").stream()
-                .filter(c -> c.startsWith("kairan_refresh=")).findFirst()
-                .map(c -> c.substring("kairan_refresh=".length(), c.indexOf(';'))).orElse(null);
-        return new SignedIn(session.get("user").get("id").asText(), session.get("accessToken").asText(), cookie, secret, password);
+        String token = session.get("accessToken").asText();
+        String deviceId;
+        try {
+            deviceId = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("did");
+        } catch (java.text.ParseException e) {
+            throw new AssertionError("unreadable access token", e);
+        }
+        return new SignedIn(session.get("user").get("id").asText(), token, refreshCookie(step), secret, password, deviceId,
+                key.bind(token));
     }
 
     private static void expect(Response r, int status, String next) {

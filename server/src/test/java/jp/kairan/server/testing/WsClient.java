@@ -25,14 +25,20 @@ public final class WsClient implements AutoCloseable {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final WebSocket ws;
-    private final LinkedBlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<JsonNode> received;
     private final List<JsonNode> seen = new ArrayList<>();
-    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    private final StringBuilder partial = new StringBuilder();
+    private final CompletableFuture<Integer> closed;
     private int counter;
 
-    private WsClient(WebSocket ws) {
+    private final String url;
+    /** The nonce the next authenticate proof must carry: from hello, then from each session.ready. */
+    private String nonce;
+
+    private WsClient(WebSocket ws, String url, Listener listener) {
         this.ws = ws;
+        this.url = url;
+        this.received = listener.received;
+        this.closed = listener.closed;
     }
 
     /** Connects with subprotocol kairan.v1 and no Origin. */
@@ -50,19 +56,72 @@ public final class WsClient implements AutoCloseable {
             b.header("Origin", origin);
         }
         WebSocket ws = b.buildAsync(URI.create(url), listener).orTimeout(10, TimeUnit.SECONDS).join();
-        WsClient c = new WsClient(ws);
-        listener.client = c;
-        return c;
+        return new WsClient(ws, url, listener);
     }
 
     /** Connects and authenticates; fails unless session.ready comes back. */
     public static WsClient signedIn(String url, String accessToken) {
         WsClient c = connect(url);
-        JsonNode ready = c.request("{\"type\":\"session.authenticate\",\"id\":\"auth\",\"token\":\"" + accessToken + "\"}");
+        JsonNode ready = c.authenticate(accessToken);
         if (!"session.ready".equals(ready.path("type").asText())) {
             throw new AssertionError("not ready: " + ready);
         }
         return c;
+    }
+
+    /** The nonce to prove over next: the one of {@code hello} (awaited) or of the last {@code session.ready}. */
+    public synchronized String nonce() {
+        if (nonce == null) {
+            nonce = awaitType("hello").path("nonce").asText();
+        }
+        return nonce;
+    }
+
+    /**
+     * Sends {@code session.authenticate} with a proof by the token's device over the current nonce and returns the
+     * reply; a {@code session.ready} reply's nonce is kept for the next time.
+     */
+    public JsonNode authenticate(String accessToken) {
+        DeviceKey key = DeviceKey.forToken(accessToken);
+        if (key == null) {
+            throw new IllegalArgumentException("no device known for this token");
+        }
+        return authenticate(accessToken, key.proof("GET", url, accessToken, nonce()));
+    }
+
+    /** Sends {@code session.authenticate} with the given proof and returns the reply. */
+    public JsonNode authenticate(String accessToken, String proof) {
+        JsonNode reply = request(java.util.Map.of("type", "session.authenticate", "id", nextId(), "token", accessToken, "proof", proof));
+        synchronized (this) {
+            nonce = reply.path("nonce").isTextual() ? reply.path("nonce").asText() : nonce;
+        }
+        return reply;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** A listener that reads the first frame (the hello) into {@code first} and then nothing more. */
+    public static WebSocket.Listener readingOnlyTheFirstFrame(CompletableFuture<String> first) {
+        return new WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                first.complete(data.toString());
+                return null;
+            }
+        };
+    }
+
+    /** The text of an authenticate frame for {@code accessToken} on a connection whose first frame was {@code helloJson}. */
+    public static String authenticateFrame(String accessToken, String url, String helloJson) {
+        try {
+            String nonce = JSON.readTree(helloJson).path("nonce").asText();
+            return JSON.writeValueAsString(java.util.Map.of("type", "session.authenticate", "id", "a", "token", accessToken,
+                    "proof", DeviceKey.forToken(accessToken).proof("GET", url, accessToken, nonce)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Sends raw text. */
@@ -195,24 +254,22 @@ public final class WsClient implements AutoCloseable {
         ws.abort();
     }
 
+    /** Receives from the first frame on (the server speaks first: hello), before the client object exists. */
     private static final class Listener implements WebSocket.Listener {
-        volatile WsClient client;
+        final LinkedBlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
 
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            WsClient c = client;
-            while (c == null) {
-                Thread.onSpinWait();
-                c = client;
-            }
-            c.partial.append(data);
+            partial.append(data);
             if (last) {
                 try {
-                    c.received.add(JSON.readTree(c.partial.toString()));
+                    received.add(JSON.readTree(partial.toString()));
                 } catch (Exception e) {
-                    throw new AssertionError("server sent non-JSON: " + c.partial, e);
+                    throw new AssertionError("server sent non-JSON: " + partial, e);
                 } finally {
-                    c.partial.setLength(0);
+                    partial.setLength(0);
                 }
             }
             ws.request(1);
@@ -221,19 +278,13 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            WsClient c = client;
-            if (c != null) {
-                c.closed.complete(statusCode);
-            }
+            closed.complete(statusCode);
             return null;
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
-            WsClient c = client;
-            if (c != null) {
-                c.closed.complete(-1);
-            }
+            closed.complete(-1);
         }
     }
 }
