@@ -6,7 +6,7 @@ import { ConfirmButton, ErrorMessage, Field, ReasonButton, SuccessMessage } from
 import { dateTime, departmentTree, flatten } from '../format';
 import { useAction, useDebounced, useLoad } from '../hooks';
 import { lang, t } from '../i18n/i18n';
-import { isOrgAdmin } from '../roles';
+import { isOrgAdmin, isOwner } from '../roles';
 
 type Device = Schemas['Device'];
 type DeviceStatusValue = Schemas['DeviceStatus'];
@@ -90,8 +90,11 @@ export function DeviceAdmin({ orgId, me }: { orgId: string; me: Schemas['Me'] })
                     <td>{d.firstIp ?? '—'}</td>
                     <td class="user-agent" title={d.userAgent ?? ''}>{d.userAgent ?? '—'}</td>
                     <td><div class="row-actions">
-                      <ConfirmButton label={t('deviceAdmin.approve')} testid="device-approve" disabled={action.busy}
-                        question={t('deviceAdmin.approveQuestion', who(d))} onConfirm={() => decide(d, 'approve')} />
+                      {/* Nobody but an owner approves their own device (DEVICES.md). */}
+                      {(d.userId !== me.id || isOwner(me)) && (
+                        <ConfirmButton label={t('deviceAdmin.approve')} testid="device-approve" disabled={action.busy}
+                          question={t('deviceAdmin.approveQuestion', who(d))} onConfirm={() => decide(d, 'approve')} />
+                      )}
                       <ReasonButton label={t('deviceAdmin.reject')} testid="device-reject" danger disabled={action.busy}
                         question={t('deviceAdmin.rejectQuestion', who(d))} onConfirm={(reason) => decide(d, 'reject', reason)} />
                     </div></td>
