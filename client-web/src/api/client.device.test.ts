@@ -137,13 +137,19 @@ describe('ApiClient with a device key', () => {
     expect(ended).toEqual([[null, 'dpop_invalid']]);
   });
 
-  it('restores with the key of the login ID signed in last', async () => {
-    const { calls, client, keys, storage } = setup(() => json(200, session('t9')));
+  it('restores with the key of the login ID signed in last, its proof dated by the server clock', async () => {
+    const local = Date.parse('2026-11-26T05:00:00Z');
+    const { calls, client, keys, storage } = setup((call) => (call.url === '/api/v1/client-config'
+      ? json(200, {}, { Date: 'Thu, 26 Nov 2026 05:05:00 GMT' }) : json(200, session('t9'))), () => local);
     const sato = await keys.create('sato');
     await keys.create('yamada');
     storage.setItem('kairan.device.loginId', 'sato');
     await client.restore();
-    expect(decodeProtectedHeader(header(calls[0], 'DPoP')).jwk).toEqual(sato.publicJwk);
+    expect(calls.map((c) => c.url)).toEqual(['/api/v1/client-config', '/api/v1/auth/refresh']);
+    expect(header(calls[0], 'DPoP')).toBeUndefined();
+    const proof = header(calls[1], 'DPoP');
+    expect(decodeProtectedHeader(proof).jwk).toEqual(sato.publicJwk);
+    expect(claims(proof).iat).toBe(local / 1000 + 300);
     expect(client.deviceKey?.loginId).toBe('sato');
   });
 
@@ -151,8 +157,15 @@ describe('ApiClient with a device key', () => {
     const { calls, client, keys, storage } = setup(() => json(200, session('t9')));
     const only = await keys.create('yamada');
     await client.restore();
-    expect(decodeProtectedHeader(header(calls[0], 'DPoP')).jwk).toEqual(only.publicJwk);
+    expect(decodeProtectedHeader(header(calls.at(-1)!, 'DPoP')).jwk).toEqual(only.publicJwk);
     expect(storage.getItem('kairan.device.loginId')).toBe('yamada');
+  });
+
+  it('restores without a proof when this browser has no key', async () => {
+    const { calls, client } = setup(() => error(401, 'refresh_invalid'));
+    await expect(client.restore()).rejects.toMatchObject({ code: 'refresh_invalid' });
+    expect(calls.map((c) => c.url)).toEqual(['/api/v1/auth/refresh']);
+    expect(header(calls[0], 'DPoP')).toBeUndefined();
   });
 
   it('replaces a revoked key: confirms the wipe of the old one with its proof, then makes a new key', async () => {

@@ -150,6 +150,8 @@ export class ApiClient implements WipeTarget {
     } catch {
       // No IndexedDB (private mode of some browsers): the refresh goes without a proof and the server decides.
     }
+    // The refresh is the page's first proof: date it by the server's clock, which this computer's may be far from.
+    if (this.device) await this.send('get', '/api/v1/client-config', {}, { anonymous: true, noProof: true }).catch(() => {});
     return this.refresh();
   }
 
@@ -262,7 +264,7 @@ export class ApiClient implements WipeTarget {
   }
 
   private async send(method: Method, path: string, options: RawOptions = {},
-    special: { proof?: string; anonymous?: boolean } = {}): Promise<unknown> {
+    special: { proof?: string; anonymous?: boolean; noProof?: boolean } = {}): Promise<unknown> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     const token = special.anonymous ? null : this.token;
@@ -271,7 +273,7 @@ export class ApiClient implements WipeTarget {
     const device = this.device;
     if (special.proof) {
       headers.DPoP = special.proof;
-    } else if (device) {
+    } else if (device && !special.noProof) {
       headers.DPoP = await createProof(device.keyPair.privateKey, device.publicJwk, {
         htm: method, htu: this.absolute(target), accessToken: token, nowMs: this.clock.now(),
       });

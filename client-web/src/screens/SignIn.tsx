@@ -69,7 +69,7 @@ export function SignIn({ notice, onSession, onLang }: {
         return;
       }
       if (!isApiError(e, 'device_revoked')) return expired(e);
-      // This browser's key for the login ID is revoked (or was rejected): a new key, a new registration.
+      // This browser's key for the login ID is revoked: confirm its wipe, make a new key, register again.
       await replaceKey();
       if (ticket) {
         setStepNotice(new UiError('device.reRegister'));

@@ -240,7 +240,7 @@ class DeviceE2EIT {
         b.click("totp-submit");
         b.type("device-name", deviceName);
         b.click("device-register-submit");
-        b.byTestId("device-pending");
+        awaitPending(b, user);
         return secret;
     }
 
@@ -256,7 +256,22 @@ class DeviceE2EIT {
         b.click("otp-submit");
         b.type("device-name", deviceName);
         b.click("device-register-submit");
-        b.byTestId("device-pending");
+        awaitPending(b, user);
+    }
+
+    /** Waits for the waiting screen; fails with the error the page shows instead, if any. */
+    private static void awaitPending(Browser b, Created user) {
+        String error = new WebDriverWait(b.driver(), WAIT).until(d -> {
+            if (!d.findElements(Browser.testId("device-pending")).isEmpty()) {
+                return "";
+            }
+            return d.findElements(Browser.testId("error-message")).stream().map(WebElement::getText).filter(t -> !t.isBlank())
+                    .findFirst().orElse(null);
+        });
+        if (!error.isEmpty()) {
+            b.screenshot("device-register-failed-" + user.loginId());
+            throw new AssertionError("registering a device of " + user.loginId() + " failed: " + error);
+        }
     }
 
     /** The login IDs with a device key in the page's IndexedDB (none when the database is gone). */
