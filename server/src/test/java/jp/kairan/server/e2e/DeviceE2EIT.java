@@ -50,14 +50,16 @@ class DeviceE2EIT {
         server = TestServer.start();
         assertThat(DeviceE2EIT.class.getClassLoader().getResource("webapp/index.html"))
                 .as("the web client must be built into the server (run without -Dkairan.skipWeb)").isNotNull();
-        // The test clock stands still, but a browser dates its proofs by the real clock (corrected by the Date
-        // header, which Undertow takes from the system clock): keep the server's clock up with real time.
+        // The test clock stands still, but a browser dates its proofs by its own clock corrected by the Date header,
+        // which Undertow takes from the system clock: keep the server's clock up with real time (and Undertow's
+        // Date honest, see freshDateHeader).
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "test-clock-ticker");
             t.setDaemon(true);
             return t;
         });
-        ticker.scheduleAtFixedRate(DeviceE2EIT::catchUp, 0, 500, TimeUnit.MILLISECONDS);
+        catchUp();
+        ticker.scheduleAtFixedRate(DeviceE2EIT::catchUp, 500, 500, TimeUnit.MILLISECONDS);
 
         TestServer.Org org = server.createOrg(server.operator(), "回覧市", "yamada", "山田 花子", "Sakura-Hana-2026");
         owner = org.owner();
@@ -204,11 +206,32 @@ class DeviceE2EIT {
         }
     }
 
-    /** Moves the test clock forward to the real time (never back). */
+    /**
+     * Moves the test clock forward to the real time (never back), and keeps Undertow's {@code Date} header current.
+     */
     private static void catchUp() {
+        freshDateHeader();
         Duration behind = Duration.between(server.clock().instant(), Instant.now());
         if (!behind.isNegative() && !behind.isZero()) {
             server.clock().advance(behind);
+        }
+    }
+
+    /**
+     * Undertow caches the {@code Date} header value in a static field and clears it by a timer on the I/O thread of
+     * the server that filled it. When that server stopped first (an earlier test class in this JVM), the value
+     * stays forever, and a browser that corrects its clock by it dates its proofs minutes into the past
+     * ({@code dpop_invalid}). One server per JVM, as in production, never sees this. Clearing the cache lets the
+     * live server fill it again.
+     */
+    @SuppressWarnings("unchecked")
+    private static void freshDateHeader() {
+        try {
+            java.lang.reflect.Field cached = io.undertow.util.DateUtils.class.getDeclaredField("cachedDateString");
+            cached.setAccessible(true);
+            ((java.util.concurrent.atomic.AtomicReference<String>) cached.get(null)).set(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot reset Undertow's cached Date header", e);
         }
     }
 
