@@ -380,7 +380,7 @@ export const en: Record<keyof typeof ja, string> = {
   'deviceAdmin.revokeQuestion': 'Revoke "{name}" ({user})? It is disconnected at once and its local data is erased. This cannot be undone.',
   'deviceAdmin.revoked': '"{name}" has been revoked.',
   'deviceAdmin.revokedBy': 'Revoked by {name} ({reason})',
-  'deviceAdmin.decidedBy': 'Decided by {name}',
+  'deviceAdmin.rejectedBy': 'Rejected by {name} ({reason})',
 
   'settings.maxDevices': 'Devices per user',
   'settings.maxDevicesHint': '1 to 20. Pending and approved devices count. Lowering it keeps existing devices working.',

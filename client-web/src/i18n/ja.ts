@@ -378,7 +378,7 @@ export const ja = {
   'deviceAdmin.revokeQuestion': '「{name}」（{user}）を無効化しますか？接続中でもすぐに切断され、端末内のデータが消去されます。取り消せません。',
   'deviceAdmin.revoked': '「{name}」を無効化しました。',
   'deviceAdmin.revokedBy': '{name} が無効化（{reason}）',
-  'deviceAdmin.decidedBy': '{name} が判断',
+  'deviceAdmin.rejectedBy': '{name} が却下（{reason}）',
 
   'settings.maxDevices': '1人あたりの端末数の上限',
   'settings.maxDevicesHint': '1〜20台。承認待ちと承認済みの端末を数えます。上限を下げても、既存の端末はそのまま使えます。',

@@ -186,7 +186,8 @@ function DecisionNote({ device }: { device: Device }) {
       {t('deviceAdmin.revokedBy', { name: device.revokedByName, reason: device.revokeReason ?? '' })}</span>;
   }
   if (device.status === 'rejected' && device.decidedByName) {
-    return <span class="muted small block">{t('deviceAdmin.decidedBy', { name: device.decidedByName })}</span>;
+    return <span class="muted small block" data-testid="device-rejected-by">
+      {t('deviceAdmin.rejectedBy', { name: device.decidedByName, reason: device.decisionReason ?? '' })}</span>;
   }
   return null;
 }

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import jp.kairan.server.auth.Base32;
 import jp.kairan.server.testing.Browser;
 import jp.kairan.server.testing.TestServer;
@@ -33,7 +29,6 @@ class DeviceE2EIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static TestServer server;
-    private static ScheduledExecutorService ticker;
     private static SignedIn owner;
     private static String orgId;
     private static String roomId;
@@ -50,17 +45,6 @@ class DeviceE2EIT {
         server = TestServer.start();
         assertThat(DeviceE2EIT.class.getClassLoader().getResource("webapp/index.html"))
                 .as("the web client must be built into the server (run without -Dkairan.skipWeb)").isNotNull();
-        // The test clock stands still, but a browser dates its proofs by its own clock corrected by the Date header,
-        // which Undertow takes from the system clock: keep the server's clock up with real time (and Undertow's
-        // Date honest, see freshDateHeader).
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "test-clock-ticker");
-            t.setDaemon(true);
-            return t;
-        });
-        catchUp();
-        ticker.scheduleAtFixedRate(DeviceE2EIT::catchUp, 500, 500, TimeUnit.MILLISECONDS);
-
         TestServer.Org org = server.createOrg(server.operator(), "回覧市", "yamada", "山田 花子", "Sakura-Hana-2026");
         owner = org.owner();
         orgId = org.id();
@@ -73,9 +57,6 @@ class DeviceE2EIT {
 
     @AfterAll
     static void stop() {
-        if (ticker != null) {
-            ticker.shutdownNow();
-        }
         if (server != null) {
             server.close();
         }
@@ -203,35 +184,6 @@ class DeviceE2EIT {
             laptop.screenshot("my-devices-reported-lost");
             assertThat(deviceOf(ito, "私物PC").path("status").asText()).isEqualTo("rejected");
             assertThat(deviceOf(ito, "庁舎PC 4F-02").path("status").asText()).isEqualTo("revoked");
-        }
-    }
-
-    /**
-     * Moves the test clock forward to the real time (never back), and keeps Undertow's {@code Date} header current.
-     */
-    private static void catchUp() {
-        freshDateHeader();
-        Duration behind = Duration.between(server.clock().instant(), Instant.now());
-        if (!behind.isNegative() && !behind.isZero()) {
-            server.clock().advance(behind);
-        }
-    }
-
-    /**
-     * Undertow caches the {@code Date} header value in a static field and clears it by a timer on the I/O thread of
-     * the server that filled it. When that server stopped first (an earlier test class in this JVM), the value
-     * stays forever, and a browser that corrects its clock by it dates its proofs minutes into the past
-     * ({@code dpop_invalid}). One server per JVM, as in production, never sees this. Clearing the cache lets the
-     * live server fill it again.
-     */
-    @SuppressWarnings("unchecked")
-    private static void freshDateHeader() {
-        try {
-            java.lang.reflect.Field cached = io.undertow.util.DateUtils.class.getDeclaredField("cachedDateString");
-            cached.setAccessible(true);
-            ((java.util.concurrent.atomic.AtomicReference<String>) cached.get(null)).set(null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("cannot reset Undertow's cached Date header", e);
         }
     }
 
