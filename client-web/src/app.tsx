@@ -1,17 +1,20 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, isApiError, type Schemas } from './api/client';
 import { attachBrowser, updateTitle } from './chat/browser';
 import { Chat } from './chat/chat';
 import { totalUnread } from './chat/store';
 import { Header } from './components/Header';
+import { RemoteWipe } from './device/wipe';
 import { UiError } from './errors';
 import { useChat, useRoute } from './hooks';
 import { lang, setLang, t, type Lang, type MessageKey } from './i18n/i18n';
-import { isOperator, isOrgAdmin, isOwner } from './roles';
+import { canManageDevices, isOperator, isOrgAdmin, isOwner } from './roles';
 import { Account } from './screens/Account';
 import { ChatScreen } from './screens/chat/ChatScreen';
 import { Departments } from './screens/Departments';
+import { DeviceAdmin } from './screens/DeviceAdmin';
 import { Home } from './screens/Home';
+import { MyDevices } from './screens/MyDevices';
 import { OrgSettings } from './screens/OrgSettings';
 import { Orgs } from './screens/Orgs';
 import { SignIn } from './screens/SignIn';
@@ -20,12 +23,20 @@ import { Users } from './screens/Users';
 
 type Me = Schemas['Me'];
 
+/**
+ * The remote wipe of this browser (DEVICES.md): started by a `device_revoked` answer of the API or by the
+ * gateway (`device.revoked`, close 4004), whichever comes first; it runs once.
+ */
+const wipe = new RemoteWipe(api);
+
 /** Restores the session from the refresh cookie, then shows sign-in or the signed-in layout. */
 export function App() {
   const [loading, setLoading] = useState(true);
+  const [wiping, setWiping] = useState(false);
   const [me, setMe] = useState<Me | null>(null);
   const [notice, setNotice] = useState<unknown>(null);
   const [, setLangState] = useState(lang());
+  const restoring = useRef(true);
   const chat = useChatFor(me, () => {
     api.setSession(null);
     setNotice(new UiError('chat.sessionEnded'));
@@ -33,11 +44,25 @@ export function App() {
 
   useEffect(() => {
     api.onSession = (session, cause) => {
+      if (session) wipe.rearm();
       setMe(session?.user ?? null);
-      setNotice(cause ?? null);
+      // At page load, a refresh the server refuses just means "sign in".
+      setNotice(cause && !(restoring.current && isQuietEnd(cause)) ? cause : null);
     };
-    api.refresh().catch((e: unknown) => setNotice(isApiError(e, 'refresh_invalid') ? null : e))
-      .finally(() => setLoading(false));
+    api.onDeviceRevoked = () => void wipe.run();
+    wipe.onStart = () => setWiping(true);
+    wipe.onDone = (result) => {
+      setWiping(false);
+      setMe(null);
+      setNotice(new UiError(result.erased ? 'device.wiped' : 'device.wipeIncomplete'));
+      if (!result.erased) console.error('Remote wipe incomplete:', result.failures);
+    };
+    api.restore().catch((e: unknown) => {
+      if (!isQuietEnd(e) && !isApiError(e, 'device_revoked')) setNotice(e);
+    }).finally(() => {
+      restoring.current = false;
+      setLoading(false);
+    });
   }, []);
 
   const onLang = (next: Lang) => {
@@ -48,6 +73,7 @@ export function App() {
   const [page = ''] = useRoute();
   const chatPage = !!me?.orgId && CHAT_PAGES.includes(page);
 
+  if (wiping) return <p class="splash" role="status" data-testid="device-wiping">{t('device.wiping')}</p>;
   if (loading) return <p class="splash muted">{t('common.loading')}</p>;
   if (!me) return <SignIn notice={notice} onSession={(s) => api.setSession(s)} onLang={onLang} />;
   return (
@@ -66,6 +92,11 @@ export function App() {
   );
 }
 
+/** Errors that end a session without anything to explain: the cookie is gone, or belongs to no key here. */
+function isQuietEnd(e: unknown): boolean {
+  return isApiError(e, 'refresh_invalid') || isApiError(e, 'dpop_invalid');
+}
+
 /** Routes of the chat screen (`#/` is the chat for users of an organization). */
 const CHAT_PAGES = ['', 'rooms', 'new-room', 'directory', 'org-rooms'];
 
@@ -80,12 +111,14 @@ function useChatFor(me: Me | null, onSignedOut: () => void): Chat | null {
     if (!me || !key) return;
     const c = new Chat(api, me);
     const detach = attachBrowser(c);
+    const unregister = wipe.addCloser(() => c.stop());
     const stopWatching = c.gateway.onStatus((s) => {
       if (s === 'signedOut') onSignedOut();
     });
     c.start();
     setChat(c);
     return () => {
+      unregister();
       stopWatching();
       detach();
       c.stop();
@@ -103,7 +136,9 @@ function Nav({ me, chat }: { me: Me; chat: Chat | null }) {
     ['orgs', 'nav.orgs', isOperator(me)],
     ['users', 'nav.users', isOrgAdmin(me)],
     ['departments', 'nav.departments', isOrgAdmin(me)],
+    ['device-admin', 'nav.deviceAdmin', canManageDevices(me)],
     ['settings', 'nav.settings', isOwner(me)],
+    ['devices', 'nav.devices', true],
     ['account', 'nav.account', true],
   ];
   return (
@@ -133,6 +168,8 @@ function Screen({ me, reloadMe }: { me: Me; reloadMe: () => Promise<void> }) {
   const orgId = me.orgId;
   if (page === 'account') return <Account me={me} reloadMe={reloadMe} />;
   if (page === 'orgs' && isOperator(me)) return <Orgs />;
+  if (page === 'devices') return <MyDevices />;
+  if (page === 'device-admin' && orgId && canManageDevices(me)) return <DeviceAdmin orgId={orgId} me={me} />;
   if (orgId && isOrgAdmin(me)) {
     if (page === 'users' && id) return <UserEdit key={id} orgId={orgId} userId={id} me={me} />;
     if (page === 'users') return <Users orgId={orgId} me={me} />;

@@ -9,7 +9,7 @@ const me: Schemas['Me'] = {
   id: '1', loginId: 'yamada', displayName: '山田 花子', orgId: '10', orgName: '架空市', departmentId: null,
   email: null, roles: ['member'], totpEnrolled: true,
 };
-const session = (token: string): Session => ({ accessToken: token, tokenType: 'Bearer', expiresIn: 300, user: me });
+const session = (token: string): Session => ({ accessToken: token, tokenType: 'DPoP', expiresIn: 300, user: me });
 
 function json(status: number, body: unknown, requestId = 'req-1'): Response {
   return new Response(JSON.stringify(body), {
@@ -35,7 +35,7 @@ function stub(handler: (call: Call, index: number) => Response | Promise<Respons
 const auth = (call: Call) => (call.init.headers as Record<string, string>).Authorization;
 
 describe('ApiClient', () => {
-  it('sends JSON with the bearer token and same-origin credentials', async () => {
+  it('sends JSON with the DPoP-scheme token and same-origin credentials', async () => {
     const { calls, client } = stub(() => json(201, { id: '7', name: '総務課', parentId: null }));
     client.setSession(session('t1'));
     const dept = await client.call('post', '/api/v1/orgs/{orgId}/departments', { params: { orgId: '10' }, body: { name: '総務課' } });
@@ -44,7 +44,8 @@ describe('ApiClient', () => {
     expect(calls[0].init.method).toBe('POST');
     expect(calls[0].init.credentials).toBe('same-origin');
     expect(calls[0].init.body).toBe('{"name":"総務課"}');
-    expect(calls[0].init.headers).toMatchObject({ Authorization: 'Bearer t1', 'Content-Type': 'application/json' });
+    expect(calls[0].init.headers).toMatchObject({ Authorization: 'DPoP t1', 'Content-Type': 'application/json' });
+    expect(calls[0].init.headers).not.toHaveProperty('DPoP');
   });
 
   it('answers 204 with undefined and sends no Content-Type without a body', async () => {
@@ -73,7 +74,7 @@ describe('ApiClient', () => {
   it('refreshes once on token_expired and retries with the new token', async () => {
     const { calls, client } = stub((call) => {
       if (call.url === '/api/v1/auth/refresh') return json(200, session('t2'));
-      return auth(call) === 'Bearer t2' ? json(200, me) : error(401, 'token_expired');
+      return auth(call) === 'DPoP t2' ? json(200, me) : error(401, 'token_expired');
     });
     const sessions: (Session | null)[] = [];
     client.onSession = (s) => sessions.push(s);
@@ -94,7 +95,7 @@ describe('ApiClient', () => {
   it('shares one refresh between concurrent expired calls', async () => {
     const { calls, client } = stub((call) => {
       if (call.url === '/api/v1/auth/refresh') return json(200, session('t2'));
-      return auth(call) === 'Bearer t2' ? json(200, me) : error(401, 'token_expired');
+      return auth(call) === 'DPoP t2' ? json(200, me) : error(401, 'token_expired');
     });
     client.setSession(session('t1'));
     await Promise.all([client.call('get', '/api/v1/me'), client.call('get', '/api/v1/me')]);

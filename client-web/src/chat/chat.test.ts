@@ -51,9 +51,10 @@ function setup() {
     return new Response(null, { status: 204 });
   };
   const api = new ApiClient(fetchFn as typeof fetch);
-  api.setSession({ accessToken: 'token-1', tokenType: 'Bearer', expiresIn: 300, user: me });
+  api.setSession({ accessToken: 'token-1', tokenType: 'DPoP', expiresIn: 300, user: me });
   let answerPresence = true;
   const chat = new Chat(api, me, {
+    proof: async (url, token, nonce) => `proof:${url}:${token}:${nonce}`,
     createSocket: (url, protocols) => {
       const s = new FakeSocket(url, protocols);
       s.autoReply = (f) => (answerPresence && f.type === 'presence.set' ? { type: 'ok', re: f.id } : null);
@@ -66,6 +67,7 @@ function setup() {
     chat.start();
     await until(() => sockets.length > 0);
     socket().open();
+    await vi.advanceTimersByTimeAsync(0);
     socket().ready();
     await vi.advanceTimersByTimeAsync(0);
   }
@@ -217,6 +219,7 @@ describe('Chat', () => {
     await vi.advanceTimersByTimeAsync(1000);
     await until(() => sockets.length === 2);
     socket().open();
+    await vi.advanceTimersByTimeAsync(0);
     socket().ready();
     await until(() => chat.state.rooms[ROOM].messages.length === 4);
     expect(chat.state.rooms[ROOM].messages.map((m) => [m.seq, m.text])).toEqual([[1, 'm1'], [2, '訂正後'], [3, null], [4, 'm4']]);

@@ -49,13 +49,20 @@ export class Chat {
   constructor(
     private readonly api: ApiClient,
     readonly me: Schemas['Me'],
-    options: { createSocket?: (url: string, protocols: string[]) => SocketLike; now?: () => number } = {},
+    options: {
+      createSocket?: (url: string, protocols: string[]) => SocketLike;
+      now?: () => number;
+      /** Signs the gateway's DPoP proofs (default: the API client's device key). */
+      proof?: (url: string, token: string, nonce: string) => Promise<string>;
+    } = {},
   ) {
     this.now = options.now ?? Date.now;
     this.state = S.initialState(me.id);
     this.gateway = new Gateway({
       url: () => this.gatewayUrl(),
       tokens: { token: () => api.accessToken(), refresh: async () => (await api.refresh()).accessToken },
+      proof: options.proof ?? ((url, token, nonce) => api.gatewayProof(url, token, nonce)),
+      onRevoked: () => api.onDeviceRevoked(null),
       createSocket: options.createSocket,
       syncPoints: () => S.syncPoints(this.state),
       onSyncError: (roomId, e) => this.syncFailed(roomId, e),

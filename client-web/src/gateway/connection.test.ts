@@ -55,6 +55,7 @@ function setup(options: Partial<GatewayOptions> = {}) {
   let ids = 0;
   const gateway = new Gateway({
     url: async () => 'ws://chat.example:8081/ws',
+    proof: async (url, token, nonce) => `proof(${url},${token},${nonce})`,
     tokens: {
       token: async () => `token-${tokens.issued}`,
       refresh: async () => {
@@ -74,12 +75,13 @@ function setup(options: Partial<GatewayOptions> = {}) {
     random: () => 1,
     newId: () => `r${++ids}`,
     ...options,
-  });
+  } as GatewayOptions);
   const socket = () => sockets.at(-1)!;
   /** Starts (or waits for the reconnect) and completes the handshake. */
   async function connect() {
     await flush();
     socket().open();
+    await flush();
     socket().ready();
     await flush();
   }
@@ -292,6 +294,65 @@ describe('Gateway', () => {
     expect(socket().sent.filter((f) => f.type === 'message.send')).toEqual([]);
   });
 
+  it('waits for hello and signs the proof over its nonce, then over the nonce of each session.ready', async () => {
+    const { gateway, socket, timers } = setup();
+    gateway.start();
+    await flush();
+    socket().onopen?.({});
+    await flush();
+    expect(socket().sent).toEqual([]);
+    expect(gateway.status).toBe('authenticating');
+    socket().push({ type: 'hello', nonce: 'n-1' });
+    await flush();
+    expect(socket().sent[0]).toMatchObject({
+      type: 'session.authenticate', token: 'token-0', proof: 'proof(ws://chat.example:8081/ws,token-0,n-1)',
+    });
+    socket().ready(300, 'n-2');
+    await flush();
+    expect(gateway.status).toBe('online');
+    await timers.advance(240_000);
+    expect(socket().last('session.authenticate')).toMatchObject({ token: 'token-1', proof: 'proof(ws://chat.example:8081/ws,token-1,n-2)' });
+  });
+
+  it('stops for good on device.revoked and the 4004 close that follows, and tells onRevoked once', async () => {
+    let revoked = 0;
+    const { gateway, sockets, socket, timers, connect } = setup({ onRevoked: () => { revoked += 1; } });
+    gateway.start();
+    await connect();
+    const pending = gateway.sendMessage(send('s-1'));
+    socket().push({ type: 'device.revoked', wipe: true });
+    expect(gateway.status).toBe('revoked');
+    expect(gateway.closeReason).toBe('device_revoked');
+    await expect(pending).rejects.toMatchObject({ code: 'device_revoked' });
+    socket().serverClose(4004, 'device_revoked');
+    await timers.advance(60_000);
+    expect(sockets).toHaveLength(1);
+    expect(revoked).toBe(1);
+  });
+
+  it('treats a 4004 close without the frame as a revocation too', async () => {
+    let revoked = 0;
+    const { gateway, sockets, socket, timers, connect } = setup({ onRevoked: () => { revoked += 1; } });
+    gateway.start();
+    await connect();
+    socket().serverClose(4004, 'device_revoked');
+    await timers.advance(60_000);
+    expect(gateway.status).toBe('revoked');
+    expect(sockets).toHaveLength(1);
+    expect(revoked).toBe(1);
+  });
+
+  it('signs out when there is no device key to sign the proof with', async () => {
+    const { gateway, socket } = setup({ proof: async () => { throw new Error('no key'); } });
+    gateway.start();
+    await flush();
+    socket().open();
+    await flush();
+    expect(gateway.status).toBe('signedOut');
+    expect(socket().sent).toEqual([]);
+    expect(socket().closedWith).toEqual({ code: 1000, reason: 'signed_out' });
+  });
+
   it('does not reconnect after stop, and ignores frames it cannot read', async () => {
     const { gateway, socket, sockets, timers, connect } = setup();
     const frames: string[] = [];
@@ -301,7 +362,7 @@ describe('Gateway', () => {
     socket().onmessage?.({ data: 'not json' });
     socket().push({ type: 'future.event', x: 1 });
     socket().push({ type: 'typing.started', roomId: '7', userId: '12' });
-    expect(frames).toEqual(['session.ready', 'typing.started']);
+    expect(frames).toEqual(['hello', 'session.ready', 'typing.started']);
     gateway.stop();
     expect(socket().closedWith).toEqual({ code: 1000, reason: 'client_closed' });
     await timers.advance(60_000);
@@ -324,6 +385,7 @@ describe('Gateway defaults', () => {
     try {
       const gateway = new Gateway({
         url: async () => 'ws://h:8081/ws', tokens: { token: async () => 't', refresh: async () => 't' }, createSocket: undefined,
+        proof: async () => 'p',
       });
       gateway.start();
       await flush();

@@ -7,8 +7,11 @@ import {
 /**
  * One WebSocket connection to the gateway that keeps itself alive (`PROTOCOL.md`):
  *
- * - opens `new WebSocket(url, ['kairan.v1'])` and sends `session.authenticate` first;
- * - before the token expires, sends `session.authenticate` again with a fresh one;
+ * - opens `new WebSocket(url, ['kairan.v1'])`, waits for the server's `hello` and answers with
+ *   `session.authenticate`, whose DPoP proof (`DEVICES.md`) carries the hello's nonce;
+ * - before the token expires, sends `session.authenticate` again with a fresh token and a proof over the nonce of
+ *   the last `session.ready`;
+ * - on `device.revoked` or the close code 4004 it stops for good, reports `revoked` and tells `onRevoked`;
  * - after a close it reconnects with exponential backoff (1 s doubling to 30 s, with jitter), refreshing the
  *   token first after 4001; after 4003 (account disabled, session ended) it stops and reports `signedOut`;
  * - `message.send` frames stay in an outbox until acknowledged and are sent again, with the same `id` (the
@@ -34,6 +37,10 @@ export class Gateway {
   private attempt = 0;
   private needFreshToken = false;
   private authId: string | null = null;
+  /** The current connection's URL and first token, for the proof that answers `hello`. */
+  private connection: { url: string; token: string } | null = null;
+  /** The nonce the next proof must carry (`hello`, then each `session.ready`). */
+  private nonce: string | null = null;
   private retryTimer: TimerId | null = null;
   private reauthTimer: TimerId | null = null;
   /** Requests waiting for their reply, by id. Sends are in `outbox` instead. */
@@ -52,6 +59,7 @@ export class Gateway {
       createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
       syncPoints: () => [],
       onSyncError: () => {},
+      onRevoked: () => {},
       setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
       clearTimeout: (id) => globalThis.clearTimeout(id as ReturnType<typeof setTimeout>),
       random: Math.random,
@@ -212,11 +220,10 @@ export class Gateway {
       return;
     }
     this.socket = socket;
-    socket.onopen = () => {
-      this.setStatus('authenticating');
-      this.authId = this.o.newId();
-      this.write({ type: 'session.authenticate', id: this.authId, token });
-    };
+    this.connection = { url, token };
+    this.nonce = null;
+    // The server speaks first (`hello` with the nonce); authenticate answers it.
+    socket.onopen = () => this.setStatus('authenticating');
     socket.onmessage = (event) => {
       if (typeof event.data === 'string') this.receive(event.data);
     };
@@ -229,7 +236,14 @@ export class Gateway {
     const decoded = decodeServerFrame(text);
     if (!decoded.ok) return;
     const frame = decoded.frame;
-    if (frame.type === 'session.ready' && frame.re === this.authId) {
+    if (frame.type === 'hello') {
+      this.nonce = frame.nonce;
+      if (!this.session && this.authId === null && this.connection) void this.authenticate(this.connection.token);
+    } else if (frame.type === 'device.revoked') {
+      this.revoked();
+      return;
+    } else if (frame.type === 'session.ready' && frame.re === this.authId) {
+      this.nonce = frame.nonce;
       this.ready(frame);
     } else if (frame.type === 'message.ack') {
       const entry = this.outbox.get(frame.re);
@@ -245,6 +259,28 @@ export class Gateway {
       waiter?.resolve(frame);
     }
     for (const listener of [...this.frameListeners]) listener(frame);
+  }
+
+  /** Sends `session.authenticate` with a proof over the current nonce, unless the connection changed meanwhile. */
+  private async authenticate(token: string): Promise<void> {
+    const socket = this.socket;
+    const connection = this.connection;
+    if (!socket || !connection) return;
+    let proof: string;
+    try {
+      proof = await this.o.proof(connection.url, token, this.nonce ?? '');
+    } catch {
+      // No device key in memory to sign with: this page cannot use the gateway; sign in again.
+      if (socket !== this.socket || this.stopped) return;
+      this.signedOut('device_key_missing');
+      detach(socket);
+      this.socket = null;
+      socket.close(1000, 'signed_out');
+      return;
+    }
+    if (socket !== this.socket || this.stopped) return;
+    this.authId = this.o.newId();
+    this.write({ type: 'session.authenticate', id: this.authId, token, proof });
   }
 
   private ready(frame: SessionReady): void {
@@ -301,6 +337,10 @@ export class Gateway {
     this.clearTimers();
     this.failPending('disconnected');
     if (this.stopped) return;
+    if (code === 4004) {
+      this.revoked();
+      return;
+    }
     if (code === 4003) {
       this.signedOut(reason);
       return;
@@ -313,6 +353,30 @@ export class Gateway {
     }
     if (code === 4001) this.needFreshToken = true;
     this.scheduleReconnect();
+  }
+
+  /** The device was revoked (`device.revoked`, 4004): never reconnect; the wipe takes over. Runs once. */
+  private revoked(): void {
+    if (this.status === 'revoked') return;
+    this.closeReason = 'device_revoked';
+    this.stopped = true;
+    this.clearTimers();
+    const socket = this.socket;
+    this.socket = null;
+    this.session = null;
+    if (socket) {
+      detach(socket);
+      try {
+        socket.close(1000, 'device_revoked');
+      } catch {
+        // already closing
+      }
+    }
+    this.failPending('stopped');
+    for (const { waiter } of this.outbox.values()) waiter.reject(new GatewayError('device_revoked'));
+    this.outbox.clear();
+    this.setStatus('revoked');
+    this.o.onRevoked();
   }
 
   private signedOut(reason?: string): void {
@@ -365,8 +429,7 @@ export class Gateway {
       return;
     }
     if (this.stopped || socket !== this.socket || this.status !== 'online') return;
-    this.authId = this.o.newId();
-    this.write({ type: 'session.authenticate', id: this.authId, token });
+    await this.authenticate(token);
   }
 
   private write(frame: ClientFrame): void {
@@ -418,8 +481,10 @@ const DEFAULT_MAX_FRAME_BYTES = 65_536;
  * - `waiting`: closed, reconnecting after `retryDelayMs`
  * - `failed`: closed for a client error (1003/1008/1009); `reconnectNow()` tries again
  * - `signedOut`: closed with 4003 or the session could not be refreshed: sign in again
+ * - `revoked`: this device was revoked (`device.revoked`, 4004): the remote wipe follows
  */
-export type GatewayStatus = 'idle' | 'connecting' | 'authenticating' | 'online' | 'waiting' | 'failed' | 'signedOut';
+export type GatewayStatus = 'idle' | 'connecting' | 'authenticating' | 'online' | 'waiting' | 'failed' | 'signedOut'
+  | 'revoked';
 
 /** A refused request (the server's `error` frame) or a client-side failure. */
 export class GatewayError extends Error {
@@ -468,6 +533,10 @@ export interface GatewayOptions {
   /** The gateway's WebSocket URL. */
   url: () => Promise<string>;
   tokens: TokenSource;
+  /** Signs the DPoP proof of `session.authenticate`: `GET` of `url`, with `ath` of `token` and the `nonce`. */
+  proof: (url: string, token: string, nonce: string) => Promise<string>;
+  /** This device was revoked: wipe. Called once. */
+  onRevoked?: () => void;
   createSocket?: (url: string, protocols: string[]) => SocketLike;
   /** The rooms to resume after each new connection, each from the last seq held. */
   syncPoints?: () => { roomId: string; afterSeq: number }[];
@@ -515,7 +584,7 @@ function detach(socket: SocketLike): void {
 /** Whether a token failure means the session is over (the refresh cookie is gone), not a network hiccup. */
 function isSessionEnded(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return code === 'refresh_invalid' || code === 'account_disabled';
+  return code === 'refresh_invalid' || code === 'account_disabled' || code === 'dpop_invalid' || code === 'device_revoked';
 }
 
 /**

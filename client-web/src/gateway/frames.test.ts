@@ -75,7 +75,8 @@ describe('client frames', () => {
 
   /** Frames as the client builds them (typed by the generated types), one of each type. */
   const built: ClientFrame[] = [
-    { type: 'session.authenticate', id: '6f1c0b9e-2a1d-4c4e-9d59-0c6f2d1f7a10', token: 'eyJhbGciOiJFUzI1NiJ9.e30.sig' },
+    { type: 'session.authenticate', id: '6f1c0b9e-2a1d-4c4e-9d59-0c6f2d1f7a10', token: 'eyJhbGciOiJFUzI1NiJ9.e30.sig',
+      proof: 'eyJ0eXAiOiJkcG9wK2p3dCJ9.e30.sig' },
     { type: 'message.send', id: '7b0e4c1e-3f5a-4c4e-9d59-0c6f2d1f7a10', roomId: '590372839467008001', text: 'お疲れさまです @佐藤 さん',
       replyTo: '590372839467012000', mentions: ['590372839467004002'], mentionAll: false },
     { type: 'message.send', id: 'b', roomId: '590372839467008001', text: '了解です' },

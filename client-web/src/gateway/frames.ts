@@ -4,7 +4,8 @@
  * `frames.test.ts` checks the decoder and the type lists against the protocol's example frames.
  */
 import type {
-  AddReaction, Authenticate, DeleteMessage, EditMessage, ErrorReply, FetchHistory, MarkRead, MemberJoined, MemberLeft,
+  AddReaction, Authenticate, DeleteMessage, DeviceRevoked, EditMessage, ErrorReply, FetchHistory, Hello, MarkRead,
+  MemberJoined, MemberLeft,
   MessageAck, MessageDeleted, MessageEdited, MessagePage, MessagePosted, MessageView, Ok, PresenceChanged,
   PresenceState, ReactionChanged, ReceiptUpdated, RemoveReaction, RoomUpdated, SendMessage, SessionReady, SetPresence,
   StartTyping, SubscribePresence, SyncMessages, TypingStarted,
@@ -23,7 +24,7 @@ export type ClientFrame = Authenticate | SendMessage | EditMessage | DeleteMessa
 export type ClientFrameType = ClientFrame['type'];
 
 /** Everything the server sends: replies (with `re`) and events. */
-export type ServerFrame = SessionReady | MessageAck | MessagePage | Ok | PresenceState | ErrorReply | MessagePosted
+export type ServerFrame = Hello | DeviceRevoked | SessionReady | MessageAck | MessagePage | Ok | PresenceState | ErrorReply | MessagePosted
   | MessageEdited | MessageDeleted | ReceiptUpdated | ReactionChanged | TypingStarted | PresenceChanged | RoomUpdated
   | MemberJoined | MemberLeft;
 export type ServerFrameType = ServerFrame['type'];
@@ -47,9 +48,11 @@ const MESSAGE_FIELDS: Fields<MessageView> = {
 
 /** The required fields of every server frame; a frame missing one (or with a wrong type) is dropped. */
 const SERVER_FIELDS: { [T in ServerFrameType]: Fields<FrameOf<T>> } = {
+  hello: { nonce: 'string' },
+  'device.revoked': { wipe: 'boolean' },
   'session.ready': {
     re: 'string', connectionId: 'string', userId: 'string', orgId: 'string', serverTime: 'string',
-    tokenExpiresAt: 'string', maxFrameBytes: 'number',
+    tokenExpiresAt: 'string', maxFrameBytes: 'number', nonce: 'string',
   },
   'message.ack': { re: 'string', roomId: 'string', messageId: 'string', seq: 'number', sentAt: 'string', duplicate: 'boolean' },
   'message.page': { re: 'string', roomId: 'string', messages: 'messages', hasMore: 'boolean', lastSeq: 'number' },

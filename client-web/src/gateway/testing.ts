@@ -27,8 +27,10 @@ export class FakeSocket implements SocketLike {
     this.closedWith = { code, reason };
   }
 
-  open(): void {
+  /** Opens the socket; the server speaks first, with `hello` and a nonce. */
+  open(nonce = 'nonce-0'): void {
     this.onopen?.({});
+    this.push({ type: 'hello', nonce });
   }
 
   push(frame: object): void {
@@ -45,13 +47,13 @@ export class FakeSocket implements SocketLike {
     return found as Extract<ClientFrame, { type: T }>;
   }
 
-  /** Answers the last `session.authenticate` with `session.ready`. */
-  ready(lifeSeconds = 300): void {
+  /** Answers the last `session.authenticate` with `session.ready` (whose nonce is for the next one). */
+  ready(lifeSeconds = 300, nonce = 'nonce-next'): void {
     const auth = this.last('session.authenticate');
     this.push({
       type: 'session.ready', re: auth.id, connectionId: 'c-1', userId: '11', orgId: '1',
       serverTime: '2026-11-26T05:00:00Z', tokenExpiresAt: new Date(Date.parse('2026-11-26T05:00:00Z') + lifeSeconds * 1000).toISOString(),
-      maxFrameBytes: 65536,
+      maxFrameBytes: 65536, nonce,
     });
   }
 }

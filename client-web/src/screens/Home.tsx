@@ -26,6 +26,7 @@ export function Home({ me }: { me: Schemas['Me'] }) {
           <dt>{t('user.totp')}</dt>
           <dd data-testid="profile-totp">{me.totpEnrolled ? t('user.totpYes') : t('user.totpNo')}</dd>
         </dl>
+        <p><a href="#/devices" data-testid="profile-devices">{t('devices.home')}</a></p>
       </div>
     </section>
   );

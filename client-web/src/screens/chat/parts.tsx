@@ -34,6 +34,7 @@ export function ConnectionStatus({ chat }: { chat: Chat }) {
     : status === 'waiting' ? t('conn.waiting', { seconds: Math.ceil((chat.gateway.retryDelayMs ?? 0) / 1000) })
       : status === 'failed' ? t('conn.failed')
         : status === 'signedOut' ? t('conn.signedOut')
+          : status === 'revoked' ? t('conn.revoked')
           : status === 'idle' ? t('conn.idle') : t('conn.connecting');
   return (
     <span class={`conn conn-${status}`} data-testid="connection-status" data-status={status} role="status">

@@ -82,9 +82,10 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void securitySchemesAreBearerAndRefreshCookie() {
+    void securitySchemesAreDpopAndRefreshCookie() {
         JsonNode schemes = doc.at("/components/securitySchemes");
-        assertThat(schemes.at("/bearer/scheme").asText()).isEqualTo("bearer");
+        assertThat(schemes.at("/dpop/scheme").asText()).isEqualTo("dpop");
+        assertThat(schemes.has("bearer")).as("bearer tokens are refused").isFalse();
         assertThat(schemes.at("/refreshCookie/in").asText()).isEqualTo("cookie");
         assertThat(schemes.at("/refreshCookie/name").asText()).isEqualTo("kairan_refresh");
     }

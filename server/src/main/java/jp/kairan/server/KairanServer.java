@@ -97,7 +97,7 @@ public final class KairanServer implements AutoCloseable {
             ClientConfig clientConfig = new ClientConfig(config.gateway().publicUrl().orElse(null), server.gateway.port(),
                     "/ws", config.gateway().tls(), ProtocolVersion.SUBPROTOCOLS);
             server.http = new HttpServer(config.http(), Json.mapper(), server.db, server.orgs, server.departments,
-                    server.auth, server.rooms, server.messages, server.registry::presence, clientConfig, server.metrics);
+                    server.auth, server.rooms, server.messages, server.registry::presence, clientConfig, server.metrics, clock);
             server.http.start();
             return server;
         } catch (RuntimeException e) {

@@ -19,6 +19,7 @@ import java.time.Instant;
  * @param lastSeenAt      when it was last used, or null
  * @param decidedAt       when it was approved or rejected, or null
  * @param decidedByName   who approved or rejected it, or null (also null for automatic approvals)
+ * @param decisionReason  why it was rejected, as the approver wrote it, or null
  * @param revokedAt       when it was revoked, or null
  * @param revokedByName   who revoked it, or null
  * @param revokeReason    why, as the revoker wrote it, or null
@@ -28,6 +29,6 @@ import java.time.Instant;
  */
 public record Device(String id, String userId, String userName, String loginId, String departmentId, String name,
                      String status, Instant createdAt, String userAgent, String firstIp, String lastIp, Instant lastSeenAt,
-                     Instant decidedAt, String decidedByName, Instant revokedAt, String revokedByName,
+                     Instant decidedAt, String decidedByName, String decisionReason, Instant revokedAt, String revokedByName,
                      String revokeReason, String wipe, Instant wipeConfirmedAt, boolean current) {
 }

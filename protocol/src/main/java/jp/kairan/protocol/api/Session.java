@@ -3,8 +3,8 @@ package jp.kairan.protocol.api;
 /**
  * A signed-in session. The refresh token travels only in the HttpOnly cookie.
  *
- * @param accessToken short-lived JWT for {@code Authorization: Bearer}
- * @param tokenType   always {@code Bearer}
+ * @param accessToken short-lived JWT for {@code Authorization: DPoP}, bound to the device key
+ * @param tokenType   always {@code DPoP}
  * @param expiresIn   seconds until the access token expires
  * @param user        who is signed in
  */

@@ -90,21 +90,22 @@ final class RefreshTokens {
 
     /** Revokes every session of a user (password reset, suspension); returns the families it ended. */
     java.util.List<Long> revokeUser(Tx tx, long userId) {
-        java.util.List<Long> families = tx.session().createSelectionQuery(
-                        "select distinct t.familyId from RefreshTokenEntity t where t.userId = :u and t.revokedAt is null", Long.class)
-                .setParameter("u", userId).getResultList();
-        tx.session().createMutationQuery("update RefreshTokenEntity t set t.revokedAt = :now where t.userId = :u and t.revokedAt is null")
-                .setParameter("now", clock.instant()).setParameter("u", userId).executeUpdate();
-        return families;
+        return revokeAll(tx, "userId", userId);
     }
 
     /** Revokes every session of a device (revocation); returns the families it ended. */
     java.util.List<Long> revokeDevice(Tx tx, long deviceId) {
-        java.util.List<Long> families = tx.session().createSelectionQuery(
-                        "select distinct t.familyId from RefreshTokenEntity t where t.deviceId = :d and t.revokedAt is null", Long.class)
-                .setParameter("d", deviceId).getResultList();
-        tx.session().createMutationQuery("update RefreshTokenEntity t set t.revokedAt = :now where t.deviceId = :d and t.revokedAt is null")
-                .setParameter("now", clock.instant()).setParameter("d", deviceId).executeUpdate();
+        return revokeAll(tx, "deviceId", deviceId);
+    }
+
+    /** Revokes the live tokens whose {@code attribute} (userId or deviceId) is {@code value}. */
+    private java.util.List<Long> revokeAll(Tx tx, String attribute, long value) {
+        String where = " where t." + attribute + " = :v and t.revokedAt is null";
+        java.util.List<Long> families = tx.session()
+                .createSelectionQuery("select distinct t.familyId from RefreshTokenEntity t" + where, Long.class)
+                .setParameter("v", value).getResultList();
+        tx.session().createMutationQuery("update RefreshTokenEntity t set t.revokedAt = :now" + where)
+                .setParameter("now", clock.instant()).setParameter("v", value).executeUpdate();
         return families;
     }
 

@@ -17,7 +17,7 @@ final class DeviceRepository {
     private static final String COLUMNS = "d.id, d.org_id, d.user_id, d.name, d.jkt, d.status, d.user_agent, d.first_ip, "
             + "d.last_ip, d.last_seen_at, d.created_at, d.decided_at, d.decided_by, d.revoked_at, d.revoked_by, "
             + "d.revoke_reason, d.wipe_confirmed_at, u.display_name, u.login_id, u.department_id, "
-            + "du.display_name, ru.display_name";
+            + "du.display_name, ru.display_name, d.decision_reason";
     private static final String FROM = " FROM devices d JOIN users u ON u.id = d.user_id"
             + " LEFT JOIN users du ON du.id = d.decided_by LEFT JOIN users ru ON ru.id = d.revoked_by";
 
@@ -25,7 +25,8 @@ final class DeviceRepository {
     record DeviceRow(long id, Long orgId, long userId, String name, String jkt, DeviceStatus status, String userAgent,
                      String firstIp, String lastIp, Instant lastSeenAt, Instant createdAt, Instant decidedAt,
                      Long decidedBy, Instant revokedAt, Long revokedBy, String revokeReason, Instant wipeConfirmedAt,
-                     String userName, String loginId, Long departmentId, String decidedByName, String revokedByName) {
+                     String userName, String loginId, Long departmentId, String decidedByName, String revokedByName,
+                     String decisionReason) {
         DeviceState state() {
             return new DeviceState(id, orgId, userId, jkt, status);
         }
@@ -204,7 +205,7 @@ final class DeviceRepository {
                 DeviceStatus.parse(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9),
                 UtcTimes.read(rs, 10), UtcTimes.read(rs, 11), UtcTimes.read(rs, 12), nullableLong(rs, 13),
                 UtcTimes.read(rs, 14), nullableLong(rs, 15), rs.getString(16), UtcTimes.read(rs, 17), rs.getString(18),
-                rs.getString(19), nullableLong(rs, 20), rs.getString(21), rs.getString(22));
+                rs.getString(19), nullableLong(rs, 20), rs.getString(21), rs.getString(22), rs.getString(23));
     }
 
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {

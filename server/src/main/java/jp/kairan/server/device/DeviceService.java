@@ -405,7 +405,7 @@ public final class DeviceService implements AutoCloseable {
         String wipe = r.status() != DeviceStatus.REVOKED ? "none" : r.wipeConfirmedAt() == null ? "pending" : "confirmed";
         return new Device(Long.toString(r.id()), Long.toString(r.userId()), r.userName(), r.loginId(),
                 r.departmentId() == null ? null : Long.toString(r.departmentId()), r.name(), r.status().wireName(),
-                r.createdAt(), r.userAgent(), r.firstIp(), lastIp, lastSeen, r.decidedAt(), r.decidedByName(), r.revokedAt(),
+                r.createdAt(), r.userAgent(), r.firstIp(), lastIp, lastSeen, r.decidedAt(), r.decidedByName(), r.decisionReason(), r.revokedAt(),
                 r.revokedByName(), r.revokeReason(), wipe, r.wipeConfirmedAt(),
                 currentDeviceId != null && currentDeviceId == r.id());
     }

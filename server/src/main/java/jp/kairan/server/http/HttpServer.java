@@ -37,13 +37,18 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
+    /** IMF-fixdate (RFC 9110 §5.6.7). */
+    private static final java.time.format.DateTimeFormatter HTTP_DATE =
+            java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.ENGLISH);
+
     private final HttpConfig config;
     private final Undertow undertow;
     private int port;
 
     public HttpServer(HttpConfig config, ObjectMapper json, Database db, OrgService orgs, Departments departments,
                       AuthServices auth, RoomService rooms, MessageService messages,
-                      LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig, PrometheusMeterRegistry metrics) {
+                      LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig, PrometheusMeterRegistry metrics,
+                      java.time.Clock clock) {
         this.config = config;
         ApiRouter api = new ApiRouter(json, auth.sessions(), metrics, config.maxBodyBytes(), config.trustForwardedFor(),
                 config.secureTransport());
@@ -78,8 +83,15 @@ public final class HttpServer {
                 web.handleRequest(exchange);
             }
         };
-        HttpHandler root = new SecurityHeaders(paths, config.secureTransport(), clientConfig.gatewayUrl(),
+        HttpHandler secured = new SecurityHeaders(paths, config.secureTransport(), clientConfig.gatewayUrl(),
                 clientConfig.gatewayTls(), clientConfig.gatewayPort());
+        // Clients date their device proofs by this header (DEVICES.md): it must come from the clock that checks
+        // them. Undertow's own Date header is off; it reads the system clock through a process-wide cache.
+        HttpHandler root = exchange -> {
+            exchange.getResponseHeaders().put(io.undertow.util.Headers.DATE,
+                    HTTP_DATE.format(clock.instant().atZone(java.time.ZoneOffset.UTC)));
+            secured.handleRequest(exchange);
+        };
 
         Undertow.Builder b = Undertow.builder()
                 // ApiRequest enforces max-body-bytes with a clean 413; this is only the hard stop for runaway uploads.
@@ -87,6 +99,7 @@ public final class HttpServer {
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true)
+                .setServerOption(UndertowOptions.ALWAYS_SET_DATE, false)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
                 .setHandler(root);

@@ -357,8 +357,9 @@ class DeviceIT {
 
         // A reason is required to reject; the rejected browser is told, and its key is done for.
         assertThat(server.post(devicePath(deviceId, "reject"), Map.of("reason", ""), admin().accessToken()).code()).isEqualTo("invalid_field");
-        assertThat(server.post(devicePath(deviceId, "reject"), Map.of("reason", "私物端末のため"), admin().accessToken()).text("status"))
-                .isEqualTo("rejected");
+        Response rejected = server.post(devicePath(deviceId, "reject"), Map.of("reason", "私物端末のため"), admin().accessToken());
+        assertThat(rejected.text("status")).isEqualTo("rejected");
+        assertThat(rejected.text("decisionReason")).isEqualTo("私物端末のため");
         assertThat(server.post(devicePath(deviceId, "approve"), null, admin().accessToken()).code()).isEqualTo("conflict");
     }
 

@@ -27,6 +27,7 @@ class ChatE2EIT {
     private static SignedIn hanako;
     private static SignedIn ichiro;
     private static String roomId;
+    private static String orgId;
 
     @BeforeAll
     static void start() {
@@ -34,6 +35,7 @@ class ChatE2EIT {
         SignedIn operator = server.operator();
         TestServer.Org org = server.createOrg(operator, "回覧市", "yamada", "山田 花子", "Sakura-Hana-2026");
         hanako = org.owner();
+        orgId = org.id();
         ichiro = server.createUser(hanako, org.id(), "sato", "佐藤 一郎", List.of(), "Asagao-Niwa-2026");
         roomId = server.post("/api/v1/rooms", Map.of("name", "防災係", "memberIds", List.of(ichiro.userId())), hanako.accessToken()).text("id");
     }
@@ -103,6 +105,11 @@ class ChatE2EIT {
         b.click("login-submit");
         b.type("otp-code", server.nextTotpCode(user.totpSecret()));
         b.click("otp-submit");
+        b.type("device-name", "試験ブラウザ " + loginId);
+        b.click("device-register-submit");
+        b.byTestId("device-pending");
+        var pending = server.get("/api/v1/orgs/" + orgId + "/devices?status=pending&userId=" + user.userId(), hanako.accessToken()).body();
+        server.approve(user.userId(), pending.get(0).path("id").asText());
         b.byTestId("user-name");
     }
 

@@ -37,6 +37,7 @@ class SignInE2EIT {
             operator.open(server.baseUrl() + "/");
             operator.waitForText("app-name", "回覧");
             firstSignIn(operator, "operator", server.setupPassword(), "Kaiun-Sora-2026");
+            operator.byTestId("user-name");
             operator.click("nav-orgs");
             operator.type("org-create-name", "テスト市");
             operator.type("org-create-lgcode", "131016");
@@ -55,6 +56,7 @@ class SignInE2EIT {
         try (Browser owner = new Browser("ja")) {
             owner.open(server.baseUrl() + "/");
             firstSignIn(owner, "sato.hanako", ownerPassword, "Sakura-Hana-2026");
+            owner.byTestId("user-name");
             owner.waitForText("user-org", "テスト市");
             owner.click("nav-users");
             owner.click("user-create-open");
@@ -65,10 +67,13 @@ class SignInE2EIT {
             owner.click("initial-password-done");
             owner.waitForText("user-list", "suzuki.ichiro");
             owner.screenshot("owner-users");
-        }
         try (Browser staff = new Browser("ja")) {
             staff.open(server.baseUrl() + "/");
             byte[] secret = firstSignIn(staff, "suzuki.ichiro", staffPassword, "Asagao-Niwa-2026");
+            staff.byTestId("device-pending");
+            owner.click("nav-device-admin");
+            owner.click("device-approve");
+            owner.click("device-approve-confirm");
             staff.waitForText("user-name", "鈴木 一郎");
             staff.click("signout");
 
@@ -85,6 +90,7 @@ class SignInE2EIT {
             assertThat(staff.driver().manage().getCookieNamed("kairan_refresh")).as("refresh cookie is path-scoped to /api/v1/auth")
                     .isNull();
         }
+        }
     }
 
     /** Setup or initial password → new password → authenticator enrolment; returns the TOTP secret. */
@@ -99,7 +105,8 @@ class SignInE2EIT {
         byte[] secret = Base32.decode(b.byTestId("totp-secret").getText().replace(" ", ""));
         b.type("totp-code", server.totpCode(secret));
         b.click("totp-submit");
-        b.byTestId("user-name");
+        b.type("device-name", "試験ブラウザ " + loginId);
+        b.click("device-register-submit");
         return secret;
     }
 }
