@@ -111,7 +111,7 @@ mvn -B -ntp verify "$@"
 # With no arguments this is the whole suite, CI's run: also prove that the benchmarks still work, as bounded
 # smokes that fail only when they cannot run or find something wrong, never on timings (ops/bench/README.md):
 # - the gateway benchmark (200 connections, 100 msgs/s, 20 s; about two minutes): a message lost or duplicated;
-# - the revocation benchmark (500 connections, 25 devices revoked; about a minute and a half): a connection of a
+# - the revocation benchmark (500 connections, 25 devices revoked; about a minute): a connection of a
 #   revoked device not closed with device.revoked and 4004, another connection closed, a revoked device accepted;
 # - the JMH proof-verification benchmarks (one short iteration each; about a minute): a proof or token refused.
 # Their reports go under ops/bench/target/ci-results, not into ops/bench/results.

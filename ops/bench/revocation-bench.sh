@@ -5,7 +5,7 @@
 # the last connection of the device got device.revoked and was closed (4004). Everything it starts is stopped and
 # deleted on exit. The markdown report goes to ops/bench/results/.
 #
-#   ops/bench/revocation-bench.sh --smoke    # 500 connections (50 users × 2 devices × 5): about 1.5 minutes
+#   ops/bench/revocation-bench.sh --smoke    # 500 connections (50 users × 2 devices × 5): 50-90 s
 #   ops/bench/revocation-bench.sh            # 10,000 connections (1,000 users × 2 devices × 5): about 8 minutes
 #   ops/bench/revocation-bench.sh --users 2000 --devices-per-user 1 --burst 200   # any RevocationBench option
 #
