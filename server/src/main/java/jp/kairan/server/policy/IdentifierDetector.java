@@ -1,0 +1,109 @@
+package jp.kairan.server.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Personal identifiers in running text (DLP-NOTES.md §1): My Number, 住民票コード and 基礎年金番号. Corporate
+ * Numbers (法人番号) are public and never reported, not even when their last twelve digits pass the My Number check.
+ *
+ * <p>A twelve-digit run passing the My Number check (and not one digit repeated) is blocked when a My Number keyword
+ * stands near it, allowed when the nearest label says it is something else (注文番号, 電話, …), and otherwise a
+ * warning: one random number in ten passes the check. 住民票コード and 基礎年金番号 count only next to their keywords.
+ * Pure and thread-safe.
+ */
+public final class IdentifierDetector {
+    /** How far before a number (in characters of the original text) a label counts. */
+    static final int WINDOW_BEFORE = 100;
+    /** How far after a number a label counts ("…123456789018（マイナンバー）"). */
+    static final int WINDOW_AFTER = 30;
+
+    static final List<String> MY_NUMBER_KEYWORDS = folded("マイナンバー", "個人番号", "my number", "mynumber", "共通番号",
+            "通知カード", "個人識別番号");
+    static final List<String> RESIDENT_CODE_KEYWORDS = folded("住民票コード", "住基", "住民基本台帳");
+    static final List<String> PENSION_KEYWORDS = folded("基礎年金番号", "年金番号", "年金手帳");
+    /** Labels of other twelve-digit numbers that pass the My Number check by chance. */
+    static final List<String> OTHER_NUMBER_LABELS = folded("注文番号", "受付番号", "問合せ番号", "問い合わせ番号", "伝票番号",
+            "管理番号", "整理番号", "請求番号", "契約番号", "予約番号", "申込番号", "会社法人等番号", "法人番号", "登録番号", "免許証",
+            "照会番号", "電話", "tel", "携帯", "fax", "口座", "シリアル", "製造番号", "品番", "型番", "jan", "伝票", "order", "invoice");
+
+    private IdentifierDetector() {
+    }
+
+    /** The identifiers in {@code text}, in order. */
+    public static List<Finding> find(String text) {
+        List<Finding> found = new ArrayList<>();
+        FoldedText folded = null;
+        for (DigitRuns.Run run : DigitRuns.find(text)) {
+            String d = run.digits();
+            if (d.length() < 10 || d.length() > 12) {
+                continue; // 13 digits: a Corporate Number or something longer, never a My Number
+            }
+            if (folded == null) {
+                folded = FoldedText.of(text);
+            }
+            if (d.length() == 12 && CheckDigits.myNumber(d) && !CheckDigits.degenerate(d)) {
+                int keyword = nearest(folded, MY_NUMBER_KEYWORDS, run);
+                int other = nearest(folded, OTHER_NUMBER_LABELS, run);
+                if (keyword >= 0 && (other < 0 || keyword <= other)) {
+                    found.add(new Finding("my_number", Verdict.BLOCK, run.start(), run.end(), mask(d, 4, 4)));
+                } else if (other < 0) {
+                    found.add(new Finding("my_number", Verdict.WARN, run.start(), run.end(), mask(d, 4, 4)));
+                }
+            } else if (d.length() == 11 && nearest(folded, RESIDENT_CODE_KEYWORDS, run) >= 0 && !CheckDigits.degenerate(d)) {
+                found.add(new Finding("resident_code", Verdict.BLOCK, run.start(), run.end(), mask(d, 11, 0)));
+            } else if (d.length() == 10 && nearest(folded, PENSION_KEYWORDS, run) >= 0 && !CheckDigits.degenerate(d)) {
+                found.add(new Finding("basic_pension_number", Verdict.BLOCK, run.start(), run.end(), mask(d, 4, 0)));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The distance (in original characters) from the run to the closest occurrence of any of {@code keywords}
+     * within the window, or −1 when there is none.
+     */
+    private static int nearest(FoldedText folded, List<String> keywords, DigitRuns.Run run) {
+        int best = -1;
+        for (String k : keywords) {
+            for (int at : folded.occurrences(k)) {
+                int distance;
+                if (at < run.start()) {
+                    distance = run.start() - at;
+                    if (distance > WINDOW_BEFORE + k.length()) {
+                        continue;
+                    }
+                } else if (at >= run.end()) {
+                    distance = at - run.end();
+                    if (distance > WINDOW_AFTER) {
+                        continue;
+                    }
+                } else {
+                    continue;
+                }
+                if (best < 0 || distance < best) {
+                    best = distance;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** All digits but the last four as {@code *}, in groups of {@code first} then {@code group} (0: no more groups). */
+    static String mask(String digits, int first, int group) {
+        StringBuilder out = new StringBuilder();
+        int keep = digits.length() - 4;
+        for (int i = 0; i < digits.length(); i++) {
+            boolean boundary = i == first || (group > 0 && i > first && (i - first) % group == 0);
+            if (i > 0 && boundary) {
+                out.append('-');
+            }
+            out.append(i < keep ? '*' : digits.charAt(i));
+        }
+        return out.toString();
+    }
+
+    private static List<String> folded(String... keywords) {
+        return java.util.Arrays.stream(keywords).map(FoldedText::foldKeyword).toList();
+    }
+}
