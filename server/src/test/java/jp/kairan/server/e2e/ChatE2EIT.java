@@ -100,13 +100,8 @@ class ChatE2EIT {
 
     private static void signIn(Browser b, String loginId, SignedIn user) {
         b.open(server.baseUrl() + "/");
-        b.type("login-id", loginId);
-        b.type("login-password", user.password());
-        b.click("login-submit");
-        b.type("otp-code", server.nextTotpCode(user.totpSecret()));
-        b.click("otp-submit");
-        b.type("device-name", "試験ブラウザ " + loginId);
-        b.click("device-register-submit");
+        b.signIn(loginId, user.password(), server.nextTotpCode(user.totpSecret()));
+        b.registerDevice("試験ブラウザ " + loginId);
         b.byTestId("device-pending");
         var pending = server.get("/api/v1/orgs/" + orgId + "/devices?status=pending&userId=" + user.userId(), hanako.accessToken()).body();
         server.approve(user.userId(), pending.get(0).path("id").asText());

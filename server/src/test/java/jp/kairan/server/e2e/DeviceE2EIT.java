@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import jp.kairan.server.auth.Base32;
 import jp.kairan.server.testing.Browser;
 import jp.kairan.server.testing.TestServer;
 import jp.kairan.server.testing.TestServer.SignedIn;
@@ -203,18 +202,8 @@ class DeviceE2EIT {
      */
     private static byte[] firstSignInAndRegister(Browser b, Created user, String newPassword, String deviceName) {
         b.open(server.baseUrl() + "/");
-        b.type("login-id", user.loginId());
-        b.type("login-password", user.initialPassword());
-        b.click("login-submit");
-        b.type("new-password", newPassword);
-        b.type("new-password-confirm", newPassword);
-        b.click("password-submit");
-        b.byTestId("totp-qr");
-        byte[] secret = Base32.decode(b.byTestId("totp-secret").getText().replace(" ", ""));
-        b.type("totp-code", server.totpCode(secret));
-        b.click("totp-submit");
-        b.type("device-name", deviceName);
-        b.click("device-register-submit");
+        byte[] secret = b.firstSignIn(user.loginId(), user.initialPassword(), newPassword, server::totpCode);
+        b.registerDevice(deviceName);
         awaitPending(b, user);
         return secret;
     }
@@ -224,13 +213,8 @@ class DeviceE2EIT {
         if (b.allByTestId("login-id").isEmpty()) {
             b.open(server.baseUrl() + "/");
         }
-        b.type("login-id", user.loginId());
-        b.type("login-password", password);
-        b.click("login-submit");
-        b.type("otp-code", server.nextTotpCode(secret));
-        b.click("otp-submit");
-        b.type("device-name", deviceName);
-        b.click("device-register-submit");
+        b.signIn(user.loginId(), password, server.nextTotpCode(secret));
+        b.registerDevice(deviceName);
         awaitPending(b, user);
     }
 

@@ -2,7 +2,6 @@ package jp.kairan.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import jp.kairan.server.auth.Base32;
 import jp.kairan.server.testing.Browser;
 import jp.kairan.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -77,11 +76,7 @@ class SignInE2EIT {
             staff.waitForText("user-name", "鈴木 一郎");
             staff.click("signout");
 
-            staff.type("login-id", "suzuki.ichiro");
-            staff.type("login-password", "Asagao-Niwa-2026");
-            staff.click("login-submit");
-            staff.type("otp-code", server.nextTotpCode(secret));
-            staff.click("otp-submit");
+            staff.signIn("suzuki.ichiro", "Asagao-Niwa-2026", server.nextTotpCode(secret));
             staff.waitForText("user-name", "鈴木 一郎");
             staff.screenshot("staff-home");
             Object stored = staff.driver().executeScript(
@@ -95,18 +90,8 @@ class SignInE2EIT {
 
     /** Setup or initial password → new password → authenticator enrolment; returns the TOTP secret. */
     private static byte[] firstSignIn(Browser b, String loginId, String password, String newPassword) {
-        b.type("login-id", loginId);
-        b.type("login-password", password);
-        b.click("login-submit");
-        b.type("new-password", newPassword);
-        b.type("new-password-confirm", newPassword);
-        b.click("password-submit");
-        b.byTestId("totp-qr");
-        byte[] secret = Base32.decode(b.byTestId("totp-secret").getText().replace(" ", ""));
-        b.type("totp-code", server.totpCode(secret));
-        b.click("totp-submit");
-        b.type("device-name", "試験ブラウザ " + loginId);
-        b.click("device-register-submit");
+        byte[] secret = b.firstSignIn(loginId, password, newPassword, server::totpCode);
+        b.registerDevice("試験ブラウザ " + loginId);
         return secret;
     }
 }

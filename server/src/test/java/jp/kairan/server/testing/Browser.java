@@ -87,6 +87,40 @@ public final class Browser implements AutoCloseable {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(testId(id))).click();
     }
 
+    /**
+     * A first sign-in on the sign-in screen: initial password → new password → authenticator enrolment (the code
+     * from {@code totpCode}). Returns the TOTP secret; the browser is then at the device step.
+     */
+    public byte[] firstSignIn(String loginId, String password, String newPassword,
+                              java.util.function.Function<byte[], String> totpCode) {
+        type("login-id", loginId);
+        type("login-password", password);
+        click("login-submit");
+        type("new-password", newPassword);
+        type("new-password-confirm", newPassword);
+        click("password-submit");
+        byTestId("totp-qr");
+        byte[] secret = jp.kairan.server.auth.Base32.decode(byTestId("totp-secret").getText().replace(" ", ""));
+        type("totp-code", totpCode.apply(secret));
+        click("totp-submit");
+        return secret;
+    }
+
+    /** A later sign-in on the sign-in screen: password, then the one-time password {@code code}. */
+    public void signIn(String loginId, String password, String code) {
+        type("login-id", loginId);
+        type("login-password", password);
+        click("login-submit");
+        type("otp-code", code);
+        click("otp-submit");
+    }
+
+    /** At the device step: registers this browser under {@code name}. */
+    public void registerDevice(String name) {
+        type("device-name", name);
+        click("device-register-submit");
+    }
+
     /** Waits until the element's text contains {@code text}. */
     public void waitForText(String id, String text) {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(testId(id), text));
