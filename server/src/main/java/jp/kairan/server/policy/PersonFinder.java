@@ -71,7 +71,11 @@ public final class PersonFinder {
         while (i < tokens.size()) {
             Token t = tokens.get(i);
             int consumed;
-            if (labelledSubject(tokens, i) && (consumed = labelled(compact, tokens, i, found)) > 0) {
+            if (pseudonymLetter(t) && i + 1 < tokens.size() && honorific(tokens.get(i + 1))) {
+                // Aさん, Ｂ氏: a pseudonym
+                found.add(person(compact, Kind.MASKED, t, t, 1));
+                consumed = 2;
+            } else if (labelledSubject(tokens, i) && (consumed = labelled(compact, tokens, i, found)) > 0) {
                 // 「児童氏名：川口 心愛（5）」: the value of a subject label is a name, whatever the dictionary says
             } else if (t.katakana()) {
                 consumed = katakana(compact, tokens, i, found);
@@ -80,7 +84,7 @@ public final class PersonFinder {
                 consumed = surname(compact, tokens, i, found);
             } else if (t.givenName()) {
                 consumed = givenName(compact, tokens, i, found);
-            } else if (t.latinCapitalized()) {
+            } else if (t.latinName()) {
                 consumed = latin(compact, tokens, i, found);
             } else {
                 consumed = 1;
@@ -137,6 +141,8 @@ public final class PersonFinder {
             kind = Kind.FULL;
         } else if (j < tokens.size() && honorific(tokens.get(j))) {
             kind = Kind.PARTIAL;
+        } else if (j < tokens.size() && tokens.get(j).openParen() && !staffInParens(tokens, j)) {
+            kind = Kind.PARTIAL; // 小林（滞納整理番号 …）, 西村（H2.11.3生）
         } else {
             return j - i; // a bare surname: in Japanese offices, a colleague
         }
@@ -173,6 +179,20 @@ public final class PersonFinder {
         int keep = first.surname() ? first.text.length() : Math.min(1, value.length());
         found.add(person(c, full ? Kind.FULL : Kind.PARTIAL, first, tokens.get(j - 1), keep));
         return j - i;
+    }
+
+    /** Whether the parenthesis at {@code j} holds a department or an extension: 田中（福祉課）, 佐藤（内線2150）. */
+    private static boolean staffInParens(List<Token> tokens, int j) {
+        for (int k = j + 1; k < Math.min(tokens.size(), j + 6); k++) {
+            String t = tokens.get(k).text;
+            if (t.equals("）") || t.equals(")")) {
+                return false;
+            }
+            if (t.endsWith("課") || t.endsWith("係") || t.endsWith("室") || t.equals("内線") || t.equals("担当") || ROLES.contains(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Tokens {@code k - 2} .. {@code k} joined: 査察/指導/員 → 査察指導員. */
@@ -265,28 +285,43 @@ public final class PersonFinder {
     }
 
     private static int latin(Compact c, List<Token> tokens, int i, List<Person> found) {
-        // "Maria Santos さん": two capitalized words and an honorific.
+        // "Maria Santos さん", "Mr. Carlos Mendes", "SATO Haruka": two or three name-like words that are not
+        // common English or product words. Only messages with a ledger word get here, so a pair is enough.
         int j = i;
         int words = 0;
         int end = i;
-        while (j < tokens.size() && words < 4) {
-            if (tokens.get(j).latinCapitalized()) {
+        boolean lowerCased = false;
+        while (j < tokens.size() && words < 3) {
+            Token t = tokens.get(j);
+            if (t.latinName() && !LATIN_STOP.contains(t.text.toLowerCase(java.util.Locale.ROOT))) {
                 words++;
+                lowerCased |= !t.allCaps();
                 end = j + 1;
                 j++;
-            } else if (tokens.get(j).text.isBlank() && j + 1 < tokens.size() && tokens.get(j + 1).latinCapitalized()) {
+            } else if (t.text.isBlank() && j + 1 < tokens.size() && tokens.get(j + 1).latinName()) {
                 j++;
             } else {
                 break;
             }
         }
         j = end;
-        boolean after = j < tokens.size() && (honorific(tokens.get(j)) || tokens.get(j).openParen());
-        if (words >= 2 && (after || labelledSubject(tokens, i))) {
+        if (words >= 2 && lowerCased && !staff(tokens, i, j)) {
             found.add(person(c, Kind.FULL, tokens.get(i), tokens.get(j - 1), tokens.get(i).text.length()));
         }
         return Math.max(1, j - i);
     }
+
+    /** Latin words that are not names in a Japanese office's chat. */
+    private static final java.util.Set<String> LATIN_STOP = java.util.Set.of("mr", "ms", "mrs", "miss", "dr", "microsoft",
+            "teams", "google", "zoom", "windows", "office", "excel", "word", "outlook", "chrome", "edge", "meet", "webex",
+            "line", "slack", "box", "cisco", "apple", "amazon", "japan", "tokyo", "osaka", "city", "hall", "center",
+            "centre", "support", "help", "desk", "note", "tax", "notice", "meeting", "update", "please", "thanks", "thank",
+            "dear", "hi", "hello", "regards", "best", "fyi", "tbd", "asap", "id", "pdf", "csv", "url", "dv", "npo", "cw",
+            "ok", "re", "fw", "fwd", "subject", "from", "to", "cc", "date", "yes", "no", "the", "this", "that", "and",
+            "for", "can", "could", "will", "debtor", "child", "applicant", "case", "file", "form", "list", "status",
+            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+            "april", "may", "june", "july", "august", "september", "october", "november", "december", "vpn", "pc", "it",
+            "wi", "fi", "lan", "usb", "ai", "faq", "qa", "mail", "email", "web", "site", "system", "server", "data");
 
     /** Whether the name at tokens [i, j) is staff: a role follows or precedes it, or it is addressed or writing. */
     private static boolean staff(List<Token> tokens, int i, int j) {
@@ -327,8 +362,22 @@ public final class PersonFinder {
         if (i == 0 && j < tokens.size() && tokens.get(j).text.equals("です")) {
             return true;
         }
+        // NPO法人ひだまりの岡本さん, 〇〇法律事務所の林弁護士: someone speaking for an organization
+        for (int k = i - 1; k >= Math.max(0, i - 6); k--) {
+            String p = tokens.get(k).text;
+            if (isOneOf(p, "、", "。", "\n", "，", ",") || p.contains("\n")) {
+                break;
+            }
+            if (ORGANIZATIONS.stream().anyMatch(p::contains)) {
+                return true;
+            }
+        }
         return false;
     }
+
+    /** Words of organizations whose people act in their role. */
+    private static final List<String> ORGANIZATIONS = List.of("法人", "株式会社", "有限会社", "協会", "事務所", "病院",
+            "クリニック", "大学", "NPO", "社協", "協議会", "財団", "組合");
 
     /** Endings of staff titles written before a name: 査察指導員の荻野, 保健師 佐藤. */
     private static final List<String> STAFF_TITLE_ENDS = List.of("指導員", "相談員", "支援員", "専門員", "調査員", "徴収員",
@@ -355,14 +404,35 @@ public final class PersonFinder {
     /** Labels of a form or note whose value is the person the record is about. */
     private static final java.util.Set<String> SUBJECT_LABELS = java.util.Set.of("氏名", "申請者", "児童", "対象者", "相談者",
             "受給者", "世帯主", "本人", "対象児童", "被保護者", "滞納者", "通告児童", "児童氏名", "名前", "対象児", "利用者", "被相談者",
-            "納税者", "納税義務者", "債務者", "請求者", "届出人", "転入者", "転出者", "患者", "要保護児童", "保護者");
+            "納税者", "納税義務者", "債務者", "請求者", "届出人", "転入者", "転出者", "患者", "要保護児童", "保護者",
+            "妻", "夫", "長男", "長女", "次男", "次女", "三男", "三女", "母", "父", "祖母", "祖父", "世帯員", "同居人", "配偶者");
 
-    /** Whether the name at token {@code i} follows a subject label: 「児童氏名：」, 「申請者:」. */
+    private static boolean pseudonymLetter(Token t) {
+        if (t.text.length() != 1) {
+            return false;
+        }
+        char ch = t.text.charAt(0);
+        return ch >= 'A' && ch <= 'Z' || ch >= 'Ａ' && ch <= 'Ｚ' || "甲乙丙丁".indexOf(ch) >= 0;
+    }
+
+    /** Family words that label a name without a colon: 「妻 ブイ・ティ・マイ」, 「世帯主 山田太郎」. */
+    private static final java.util.Set<String> FAMILY_LABELS = java.util.Set.of("妻", "夫", "長男", "長女", "次男", "次女",
+            "三男", "三女", "母", "父", "祖母", "祖父", "世帯主", "世帯員", "同居人", "配偶者");
+
+    /**
+     * Whether the name at token {@code i} follows a subject label: 「児童氏名：」, 「申請者:」; or, without a colon,
+     * a family word before something that looks like a name.
+     */
     private static boolean labelledSubject(List<Token> tokens, int i) {
         int k = i - 1;
         if (k >= 0 && isOneOf(tokens.get(k).text, "：", ":", "　", " ", "】")) {
             k--;
         } else {
+            Token t = tokens.get(i);
+            return k >= 0 && FAMILY_LABELS.contains(tokens.get(k).text)
+                    && (t.surname() || t.givenName() || t.katakana() || t.latinName() || t.place());
+        }
+        if (k < 0) {
             return false;
         }
         StringBuilder label = new StringBuilder();
@@ -476,6 +546,23 @@ public final class PersonFinder {
                 }
             }
             return !text.isEmpty();
+        }
+
+        /** "Santos" or "SATO". */
+        boolean latinName() {
+            return latinCapitalized() || allCaps();
+        }
+
+        boolean allCaps() {
+            if (text.length() < 2 || text.length() > 12) {
+                return false;
+            }
+            for (int k = 0; k < text.length(); k++) {
+                if (text.charAt(k) < 'A' || text.charAt(k) > 'Z') {
+                    return false;
+                }
+            }
+            return true;
         }
 
         boolean latinCapitalized() {

@@ -23,9 +23,9 @@ public final class TopicDetector {
     private static final Pattern BIRTH_DATE = Pattern.compile(
             "((明治|大正|昭和|平成|令和|[MTSHR])\\s?\\d{1,2}|\\d{4})[年./-]\\s?\\d{1,2}[月./-]\\s?\\d{1,2}日?\\s?(生|生まれ)"
                     + "|生年月日[:\\s]*((明治|大正|昭和|平成|令和|[MTSHR])\\s?\\d{1,2}|\\d{4})");
-    private static final Pattern ADDRESS = Pattern.compile("\\d+丁目|\\d+番地|\\d+番\\d+号|[町目]\\s?\\d+-\\d+(-\\d+)?|[市町村区]\\S{0,12}\\d+-\\d+-\\d+");
+    private static final Pattern ADDRESS = Pattern.compile("\\d+丁目|\\d+番地|\\d+番\\d+号|\\p{IsHan}\\s?\\d{1,4}-\\d{1,4}(-\\d{1,4})?(?![0-9])");
     private static final Pattern CASE_NUMBER = Pattern.compile(
-            "(ケース|世帯|宛名|受給者|相談|受付|受理|事件|管理|整理|顛末簿|台帳|記録)(番号|no\\.?|ナンバー|コード)\\s?[:：]?\\s?"
+            "(ケース|世帯|宛名|受給者|相談|受付|受理|事件|管理|整理|顛末簿|台帳|記録)(票|簿)?\\s?(番号|no\\.?|ナンバー|コード|の)\\s?[:：]?\\s?"
                     + "([a-z\\p{IsHan}]{0,3}-?[0-9a-z]*\\d[0-9a-z-]*)", Pattern.CASE_INSENSITIVE);
     private static final Pattern PHONE = Pattern.compile("0\\d{1,4}-\\d{1,4}-\\d{3,4}|0[789]0\\d{8}");
     private static final Pattern FULL_BIRTH_DATE = BIRTH_DATE;
@@ -90,7 +90,7 @@ public final class TopicDetector {
     private static String caseNumber(String nfkc) {
         var m = CASE_NUMBER.matcher(nfkc);
         while (m.find()) {
-            if (m.group(3).chars().filter(Character::isDigit).count() >= 3) {
+            if (m.group(4).chars().filter(Character::isDigit).count() >= 3) {
                 return m.group();
             }
         }

@@ -15,8 +15,9 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * Precision and recall of {@code block} on the labelled corpora ({@code policy/CORPUS.md}): the development set the
- * detectors were tuned on, and the held-out set that was written apart and only ever measured.
+ * Precision and recall of {@code block} on the labelled corpora ({@code policy/CORPUS.md}): the two development sets
+ * the detectors were tuned on, and the held-out sets that were written apart and are only ever measured (their
+ * misses are never printed).
  */
 class ClassifierCorpusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,6 +85,17 @@ class ClassifierCorpusTest {
         assertThat(samples).hasSizeGreaterThanOrEqualTo(200);
         Score score = score(samples);
         System.out.println("[corpus] development: " + score);
+        score.misses().forEach(m -> System.out.println("[corpus]   " + m));
+        assertThat(score.precision()).as(score.toString()).isGreaterThanOrEqualTo(0.98);
+        assertThat(score.recall()).as(score.toString()).isGreaterThanOrEqualTo(0.97);
+    }
+
+    @Test
+    void secondDevelopmentSet() throws IOException {
+        // Written blind (by someone who had read neither the classifier nor the other sets) and first measured as
+        // such: precision 0.986, recall 0.873. Its misses were then studied, so it is a development set now.
+        Score score = score(load("/policy/blind.jsonl"));
+        System.out.println("[corpus] second development (blind.jsonl): " + score);
         score.misses().forEach(m -> System.out.println("[corpus]   " + m));
         assertThat(score.precision()).as(score.toString()).isGreaterThanOrEqualTo(0.98);
         assertThat(score.recall()).as(score.toString()).isGreaterThanOrEqualTo(0.97);
