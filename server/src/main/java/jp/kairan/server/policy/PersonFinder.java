@@ -429,8 +429,9 @@ public final class PersonFinder {
             k--;
         } else {
             Token t = tokens.get(i);
-            return k >= 0 && FAMILY_LABELS.contains(tokens.get(k).text)
-                    && (t.surname() || t.givenName() || t.katakana() || t.latinName() || t.place());
+            boolean family = k >= 0 && (FAMILY_LABELS.contains(tokens.get(k).text)
+                    || k >= 1 && FAMILY_LABELS.contains(tokens.get(k - 1).text + tokens.get(k).text));
+            return family && (t.surname() || t.givenName() || t.katakana() || t.latinName() || t.place());
         }
         if (k < 0) {
             return false;
