@@ -118,7 +118,7 @@ public final class IdentifierDetector {
             while ((at = f.indexOf(end, from)) >= 0) {
                 from = at + 1;
                 if (at == 0 || folded.source(at) >= run.start() || !wordChar(folded.original().charAt(folded.source(at - 1)))
-                        || insideKeyword(f, at, end.length())) {
+                        || insideKeyword(f, at, end.length()) || afterKeyword(f, at)) {
                     continue;
                 }
                 int distance = run.start() - folded.source(at);
@@ -170,6 +170,17 @@ public final class IdentifierDetector {
     private static boolean labelledOtherwise(FoldedText folded, DigitRuns.Run run) {
         int other = nearest(folded, OTHER_NUMBER_LABELS, run, OTHER_WINDOW_AFTER);
         return other >= 0 && other <= 12;
+    }
+
+    /** 「個人番号カード 番号…」, 「通知カード番号」: the label ends a My Number keyword's phrase. */
+    private static boolean afterKeyword(String folded, int at) {
+        for (String k : MY_NUMBER_KEYWORDS) {
+            int found = folded.lastIndexOf(k, at - 1);
+            if (found >= 0 && at - (found + k.length()) <= 4) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int positive(int distance) {

@@ -121,6 +121,9 @@ public final class PersonFinder {
             while ((h = t.indexOf(end, from)) >= 0) {
                 from = h + 1;
                 boolean paren = end.equals("（") || end.equals("(");
+                if (end.length() == 1 && !paren && h + 1 < t.length() && kanji(t.charAt(h + 1)) && !c.spacedAfter[h]) {
+                    continue; // 様子, 氏名, 殿堂: not an honorific
+                }
                 int kanaStart = h;
                 while (kanaStart > 0 && hiragana(t.charAt(kanaStart - 1))) {
                     kanaStart--;
@@ -192,7 +195,7 @@ public final class PersonFinder {
     private static void addIfNew(Compact c, List<Token> tokens, List<Person> found, int start, int end, Kind kind) {
         int first = tokenAt(tokens, start);
         int last = tokenAt(tokens, end - 1);
-        if (first < 0 || last < 0 || staff(tokens, first, last + 1) || pseudonymAt(tokens, last + 1)) {
+        if (first < 0 || last < 0 || staff(tokens, first, last + 1, kind == Kind.FULL) || pseudonymAt(tokens, last + 1)) {
             return;
         }
         int from = c.source(start);
@@ -291,7 +294,7 @@ public final class PersonFinder {
             return j - i;
         }
         Kind kind;
-        if (staff(tokens, i, j)) {
+        if (staff(tokens, i, j, full)) {
             kind = Kind.STAFF;
         } else if (full) {
             kind = Kind.FULL;
@@ -392,7 +395,7 @@ public final class PersonFinder {
         int j = i + 1;
         if (maskedBefore(tokens, i) || pseudonymAt(tokens, j)) {
             found.add(person(c, Kind.MASKED, given, given, 0));
-        } else if (j < tokens.size() && honorific(tokens.get(j)) && !staff(tokens, i, j)) {
+        } else if (j < tokens.size() && honorific(tokens.get(j)) && !staff(tokens, i, j, false)) {
             found.add(person(c, Kind.PARTIAL, given, given, 0));
         }
         return 1;
@@ -432,7 +435,7 @@ public final class PersonFinder {
         }
         boolean multiPart = parts >= 2 || c.spaced(first.start, last.end);
         boolean after = j < tokens.size() && (honorific(tokens.get(j)) || multiPart && tokens.get(j).openParen());
-        if ((after || multiPart && labelledSubject(tokens, i)) && !staff(tokens, i, j)) {
+        if ((after || multiPart && labelledSubject(tokens, i)) && !staff(tokens, i, j, multiPart || chars >= 5)) {
             boolean full = multiPart || chars >= 5;
             int keep = Math.min(whole.length(), full ? Math.max(2, whole.length() / 2) : whole.length());
             found.add(person(c, full ? Kind.FULL : Kind.PARTIAL, first, last, keep));
@@ -461,10 +464,26 @@ public final class PersonFinder {
             }
         }
         j = end;
-        if (words >= 2 && lowerCased && !staff(tokens, i, j)) {
+        if (words >= 2 && lowerCased && !staff(tokens, i, j, true)) {
             found.add(person(c, Kind.FULL, tokens.get(i), tokens.get(j - 1), tokens.get(i).text.length()));
+        } else if (words == 1 && titled(tokens, i)) {
+            found.add(person(c, Kind.PARTIAL, tokens.get(i), tokens.get(i), tokens.get(i).text.length()));
         }
         return Math.max(1, j - i);
+    }
+
+    /** 「Ms. Chen」: a Latin title before the word. */
+    private static boolean titled(List<Token> tokens, int i) {
+        for (int k = i - 1; k >= Math.max(0, i - 3); k--) {
+            String t = tokens.get(k).text;
+            if (isOneOf(t, "Mr", "Ms", "Mrs", "Miss", "Dr")) {
+                return true;
+            }
+            if (!t.isBlank() && !t.equals(".")) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Latin words that are not names in a Japanese office's chat. */
@@ -479,14 +498,17 @@ public final class PersonFinder {
             "april", "may", "june", "july", "august", "september", "october", "november", "december", "vpn", "pc", "it",
             "wi", "fi", "lan", "usb", "ai", "faq", "qa", "mail", "email", "web", "site", "system", "server", "data");
 
-    /** Whether the name at tokens [i, j) is staff: a role follows or precedes it, or it is addressed or writing. */
-    private static boolean staff(List<Token> tokens, int i, int j) {
+    /**
+     * Whether the name at tokens [i, j) is staff: a role follows or precedes it, or it is addressed (only a surname:
+     * colleagues are not addressed by their full name) or writing.
+     */
+    private static boolean staff(List<Token> tokens, int i, int j, boolean fullName) {
         int after = j;
         if (after < tokens.size() && honorific(tokens.get(after)) && !tokens.get(after).text.equals("宅")) {
             Token h = tokens.get(after);
             // Vocative at the start of the message or a line: 「田中さん、」
             boolean lineStart = i == 0 || tokens.get(i - 1).text.contains("\n");
-            if (lineStart && after + 1 < tokens.size() && isOneOf(tokens.get(after + 1).text, "、", ",", "，", "\n", "!", "！")
+            if (!fullName && lineStart && after + 1 < tokens.size() && isOneOf(tokens.get(after + 1).text, "、", ",", "，", "\n", "!", "！")
                     && requestFollows(tokens, after + 1)) {
                 return true;
             }
@@ -564,7 +586,7 @@ public final class PersonFinder {
     /** Labels of a form or note whose value is the person the record is about. */
     private static final java.util.Set<String> SUBJECT_LABELS = java.util.Set.of("氏名", "申請者", "児童", "対象者", "相談者",
             "受給者", "世帯主", "本人", "対象児童", "被保護者", "滞納者", "通告児童", "児童氏名", "名前", "対象児", "利用者", "被相談者",
-            "納税者", "納税義務者", "債務者", "請求者", "届出人", "転入者", "転出者", "患者", "要保護児童", "保護者",
+            "納税者", "納税義務者", "債務者", "請求者", "届出人", "転入者", "転出者", "患者", "要保護児童", "保護者", "宛先", "宛名",
             "妻", "夫", "長男", "長女", "次男", "次女", "三男", "三女", "母", "父", "祖母", "祖父", "世帯員", "同居人", "配偶者");
 
     private static boolean pseudonymLetter(Token t) {
@@ -589,8 +611,9 @@ public final class PersonFinder {
             k--;
         } else {
             Token t = tokens.get(i);
-            boolean family = k >= 0 && (FAMILY_LABELS.contains(tokens.get(k).text)
-                    || k >= 1 && FAMILY_LABELS.contains(tokens.get(k - 1).text + tokens.get(k).text));
+            boolean family = k >= 0 && (FAMILY_LABELS.contains(tokens.get(k).text) || SUBJECT_LABELS.contains(tokens.get(k).text)
+                    || k >= 1 && (FAMILY_LABELS.contains(tokens.get(k - 1).text + tokens.get(k).text)
+                    || SUBJECT_LABELS.contains(tokens.get(k - 1).text + tokens.get(k).text)));
             return family && (t.surname() || t.givenName() || t.katakana() || t.latinName() || t.place());
         }
         if (k < 0) {

@@ -52,7 +52,8 @@ class DigitRunsTest {
     @Test
     void moreThanThreeSeparatorsOrOtherCharactersEndARun() {
         assertThat(digits("1234    5678")).containsExactly("1234", "5678");
-        assertThat(digits("1234 / 5678")).containsExactly("1234", "5678");
+        assertThat(digits("1234 | 5678")).containsExactly("1234", "5678");
+        assertThat(digits("2233/8052/7501")).containsExactly("223380527501");
         assertThat(digits("電話 03-1234-5678、内線 204")).containsExactly("0312345678", "204");
         assertThat(digits("1234,5678")).containsExactly("1234", "5678");
     }

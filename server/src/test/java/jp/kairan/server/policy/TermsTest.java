@@ -28,10 +28,10 @@ class TermsTest {
 
     @Test
     void orgTermsAddToTheBuiltInOnesAndReplaceEarlierOrgTerms() {
-        Terms a = Terms.builtIn().withOrgTerms(List.of(new Terms.Term(Topic.WELFARE, Terms.Kind.CUE, "就学援助")));
+        Terms a = Terms.builtIn().withOrgTerms(List.of(new Terms.Term(Topic.WELFARE, Terms.Kind.CUE, "緊急小口資金")));
         Terms b = a.withOrgTerms(List.of(new Terms.Term(Topic.TAX, Terms.Kind.CUE, "森林環境税")));
-        assertThat(a.scan(FoldedText.of("就学援助"))).hasSize(1);
-        assertThat(b.scan(FoldedText.of("就学援助"))).isEmpty();
+        assertThat(a.scan(FoldedText.of("緊急小口資金"))).hasSize(1);
+        assertThat(b.scan(FoldedText.of("緊急小口資金"))).isEmpty();
         assertThat(b.scan(FoldedText.of("森林環境税"))).singleElement().extracting(Terms.Hit::topic).isEqualTo(Topic.TAX);
         assertThat(Terms.builtIn().withOrgTerms(List.of())).isSameAs(Terms.builtIn());
     }

@@ -346,13 +346,13 @@ class PolicyIT {
     @Test
     void anOrgsOwnTermsApplyToItsNextMessage() {
         String path = "/api/v1/orgs/" + orgId + "/policy/terms";
-        String text = "田村健太さんの就学援助費の件";
+        String text = "田村健太さんの緊急小口資金の件";
         try (WsClient a = WsClient.signedIn(server.gatewayUrl(), hanako.accessToken())) {
             assertThat(a.request(send(text)).path("type").asText()).isEqualTo("message.ack");
-            assertThat(put(path, Map.of("terms", List.of(Map.of("category", "welfare", "kind", "cue", "term", "就学援助"))),
+            assertThat(put(path, Map.of("terms", List.of(Map.of("category", "welfare", "kind", "cue", "term", "緊急小口資金"))),
                     hanako.accessToken()).code()).isEqualTo("forbidden");
-            Response saved = put(path, Map.of("terms", List.of(Map.of("category", "welfare", "kind", "cue", "term", "就学援助"),
-                    Map.of("category", "welfare", "kind", "cue", "term", "就学援助"))), admin.accessToken());
+            Response saved = put(path, Map.of("terms", List.of(Map.of("category", "welfare", "kind", "cue", "term", "緊急小口資金"),
+                    Map.of("category", "welfare", "kind", "cue", "term", "緊急小口資金"))), admin.accessToken());
             assertThat(saved.status()).isEqualTo(200);
             assertThat(saved.body().path("terms")).hasSize(1);
             assertThat(saved.body().path("builtIn").path("welfare").path("cue").toString()).contains("生活保護");
