@@ -23,14 +23,29 @@ export type ClientFrame = Authenticate | SendMessage | EditMessage | DeleteMessa
   | MarkRead | AddReaction | RemoveReaction | StartTyping | SetPresence | SubscribePresence;
 export type ClientFrameType = ClientFrame['type'];
 
+/**
+ * `room.policy` (POLICY.md): a room's ceiling or emergency changed. Written by hand until the protocol has its
+ * schema; `policy` is read with `parseRoomPolicy`.
+ */
+export interface RoomPolicyFrame {
+  type: 'room.policy';
+  roomId: string;
+  policy: Record<string, unknown>;
+}
+
+/** Server frames of POLICY.md that the protocol's schemas (and examples) do not describe yet. */
+const EXTENSION_FIELDS: Record<string, Record<string, Kind>> = {
+  'room.policy': { roomId: 'string', policy: 'object' },
+};
+
 /** Everything the server sends: replies (with `re`) and events. */
 export type ServerFrame = Hello | DeviceRevoked | SessionReady | MessageAck | MessagePage | Ok | PresenceState | ErrorReply | MessagePosted
   | MessageEdited | MessageDeleted | ReceiptUpdated | ReactionChanged | TypingStarted | PresenceChanged | RoomUpdated
-  | MemberJoined | MemberLeft;
-export type ServerFrameType = ServerFrame['type'];
+  | MemberJoined | MemberLeft | RoomPolicyFrame;
+export type ServerFrameType = Exclude<ServerFrame['type'], 'room.policy'>;
 
 /** A server frame of one type. */
-export type FrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;
+export type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
 
 // ---- the decoder -----------------------------------------------------------------------------------------
 
@@ -128,10 +143,11 @@ export function decodeServerFrame(text: string): DecodeResult {
   }
   if (!isObject(json)) return { ok: false, reason: 'not_object' };
   const type = json.type;
-  if (typeof type !== 'string' || !Object.hasOwn(SERVER_FIELDS, type)) {
+  const known = typeof type === 'string' && Object.hasOwn(SERVER_FIELDS, type);
+  if (typeof type !== 'string' || (!known && !Object.hasOwn(EXTENSION_FIELDS, type))) {
     return { ok: false, reason: 'unknown_type', type: typeof type === 'string' ? type : undefined };
   }
-  const fields = SERVER_FIELDS[type as ServerFrameType] as Record<string, Kind>;
+  const fields = known ? SERVER_FIELDS[type as ServerFrameType] as Record<string, Kind> : EXTENSION_FIELDS[type];
   if (!hasFields(json, fields)) return { ok: false, reason: 'bad_fields', type };
   return { ok: true, frame: json as unknown as ServerFrame };
 }
