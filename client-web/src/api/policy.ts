@@ -304,13 +304,34 @@ export function markSpans(text: string, findings: Finding[]): { text: string; ma
  * `…` where the text goes on.
  */
 export function context(text: string, f: Finding, around = 12): { before: string; marked: string; after: string } {
-  const from = Math.max(0, f.start - around);
-  const to = Math.min(text.length, f.end + around);
+  let from = Math.max(0, f.start - around);
+  let to = Math.min(text.length, f.end + around);
+  // Never cut a surrogate pair in half.
+  if (from > 0 && isLowSurrogate(text.charCodeAt(from))) from -= 1;
+  if (to < text.length && isLowSurrogate(text.charCodeAt(to))) to += 1;
   return {
     before: (from > 0 ? '…' : '') + text.slice(from, f.start),
     marked: text.slice(f.start, f.end),
     after: text.slice(f.end, to) + (to < text.length ? '…' : ''),
   };
+}
+
+/** The terms whose word is empty or longer than 40 characters once trimmed (characters, not UTF-16 units). */
+export function invalidTerms(terms: Term[]): number[] {
+  return terms.flatMap((term, i) => {
+    const n = [...term.term.trim()].length;
+    return n < 1 || n > MAX_TERM_CHARS ? [i] : [];
+  });
+}
+
+/** The term a server error's `field` names (`terms[3].term`, `terms.3`), if any. */
+export function termIndexOfField(field: string | null | undefined): number | null {
+  const m = field ? /^terms(?:\[|\.)(\d+)/.exec(field) : null;
+  return m ? Number(m[1]) : null;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 // ---- the calls -------------------------------------------------------------------------------------------

@@ -59,6 +59,17 @@ describe('decodeServerFrame', () => {
     expect(decodeServerFrame(JSON.stringify(badMessage))).toMatchObject({ reason: 'bad_fields' });
   });
 
+  it('decodes room.policy (POLICY.md) and keeps the findings of an error frame', () => {
+    const policy = { ceiling: 'II', ownCeiling: null, orgDefault: 'II', effectiveCeiling: 'II', emergency: null };
+    expect(decodeServerFrame(JSON.stringify({ type: 'room.policy', roomId: '7', policy }))).toEqual({
+      ok: true, frame: { type: 'room.policy', roomId: '7', policy },
+    });
+    expect(decodeServerFrame(JSON.stringify({ type: 'room.policy', roomId: '7' }))).toMatchObject({ reason: 'bad_fields' });
+    const findings = [{ detector: 'my_number', class: 'I', verdict: 'block', start: 0, end: 12, excerpt: '****-****-9018', label: 'My Number', labelJa: 'マイナンバー' }];
+    const blocked = { ...examples.error, code: 'content_blocked', findings };
+    expect(decodeServerFrame(JSON.stringify(blocked))).toEqual({ ok: true, frame: blocked });
+  });
+
   it('accepts the nulls the server writes for optional fields', () => {
     const error = { ...examples.error, re: null, detail: null };
     expect(decodeServerFrame(JSON.stringify(error))).toMatchObject({ ok: true });

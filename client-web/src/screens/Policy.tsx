@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, isApiError, type Schemas } from '../api/client';
 import {
-  CLASSES, MAX_TERM_CHARS, MAX_TERMS, PolicyApi, TERM_KINDS, type ImportanceClass, type OrgPolicy, type Term, type TermKind,
+  CLASSES, invalidTerms, MAX_TERM_CHARS, MAX_TERMS, PolicyApi, termIndexOfField, TERM_KINDS, type ImportanceClass, type OrgPolicy, type Term, type TermKind,
   type TermsView,
 } from '../api/policy';
 import { ErrorMessage, Field, SuccessMessage } from '../components/ui';
@@ -103,20 +103,6 @@ interface Row extends Term {
 let nextKey = 1;
 const toRow = (term: Term): Row => ({ ...term, key: nextKey++ });
 
-/** The row a server error names (`terms[3].term`, `terms.3`), if any. */
-export function rowOfField(field: string | null | undefined): number | null {
-  const m = field ? /^terms(?:\[|\.)(\d+)/.exec(field) : null;
-  return m ? Number(m[1]) : null;
-}
-
-/** The rows whose word is empty or longer than 40 characters (counted as characters, not UTF-16 units). */
-export function invalidRows(rows: Term[]): number[] {
-  return rows.flatMap((r, i) => {
-    const n = [...r.term.trim()].length;
-    return n < 1 || n > MAX_TERM_CHARS ? [i] : [];
-  });
-}
-
 function TermsEditor({ orgId }: { orgId: string }) {
   const load = useLoad(() => policyApi.terms(orgId), [orgId]);
   const [rows, setRows] = useState<Row[]>([]);
@@ -156,7 +142,7 @@ function TermsEditor({ orgId }: { orgId: string }) {
     void action.run(async () => {
       const terms: Term[] = rows.map((r) => ({ category: r.category, kind: r.kind, term: r.term.trim() }));
       if (terms.length > MAX_TERMS) throw new UiError('policyAdmin.tooMany');
-      const invalid = invalidRows(terms);
+      const invalid = invalidTerms(terms);
       setBad(invalid);
       if (invalid.length > 0) throw new UiError('policyAdmin.termInvalid');
       try {
@@ -164,7 +150,7 @@ function TermsEditor({ orgId }: { orgId: string }) {
         setRows(stored.map(toRow));
         setSaved(stored.length);
       } catch (err) {
-        const row = isApiError(err) ? rowOfField(err.body?.field) : null;
+        const row = isApiError(err) ? termIndexOfField(err.body?.field) : null;
         if (row !== null) setBad([row]);
         throw err;
       }
