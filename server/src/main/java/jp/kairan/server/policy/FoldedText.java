@@ -8,10 +8,12 @@ import java.text.Normalizer;
  * characters (マ イ ナ ン バ ー finds it too). Immutable.
  */
 public final class FoldedText {
+    private final String original;
     private final String folded;
     private final int[] source;
 
-    private FoldedText(String folded, int[] source) {
+    private FoldedText(String original, String folded, int[] source) {
+        this.original = original;
         this.folded = folded;
         this.source = source;
     }
@@ -49,7 +51,7 @@ public final class FoldedText {
             }
             i = next;
         }
-        return new FoldedText(out.toString(), java.util.Arrays.copyOf(map, n));
+        return new FoldedText(text, out.toString(), java.util.Arrays.copyOf(map, n));
     }
 
     /** A keyword folded the same way (for dictionaries). */
@@ -74,6 +76,12 @@ public final class FoldedText {
     /** The index in the original text of the folded character at {@code index}. */
     public int source(int index) {
         return source[index];
+    }
+
+    /** The index in the original text just after the folded character at {@code index}. */
+    public int sourceEnd(int index) {
+        int at = source[index];
+        return at + Character.charCount(original.codePointAt(at));
     }
 
     /** Where {@code foldedKeyword} occurs, as indices of the original text (start of each occurrence). */

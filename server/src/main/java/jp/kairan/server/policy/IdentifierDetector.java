@@ -46,14 +46,14 @@ public final class IdentifierDetector {
                 int keyword = nearest(folded, MY_NUMBER_KEYWORDS, run);
                 int other = nearest(folded, OTHER_NUMBER_LABELS, run);
                 if (keyword >= 0 && (other < 0 || keyword <= other)) {
-                    found.add(new Finding("my_number", Verdict.BLOCK, run.start(), run.end(), mask(d, 4, 4)));
+                    found.add(Finding.classI("my_number", Verdict.BLOCK, run.start(), run.end(), mask(d, 4, 4)));
                 } else if (other < 0) {
-                    found.add(new Finding("my_number", Verdict.WARN, run.start(), run.end(), mask(d, 4, 4)));
+                    found.add(Finding.classI("my_number", Verdict.WARN, run.start(), run.end(), mask(d, 4, 4)));
                 }
             } else if (d.length() == 11 && nearest(folded, RESIDENT_CODE_KEYWORDS, run) >= 0 && !CheckDigits.degenerate(d)) {
-                found.add(new Finding("resident_code", Verdict.BLOCK, run.start(), run.end(), mask(d, 11, 0)));
+                found.add(Finding.classI("resident_code", Verdict.BLOCK, run.start(), run.end(), mask(d, 11, 0)));
             } else if (d.length() == 10 && nearest(folded, PENSION_KEYWORDS, run) >= 0 && !CheckDigits.degenerate(d)) {
-                found.add(new Finding("basic_pension_number", Verdict.BLOCK, run.start(), run.end(), mask(d, 4, 0)));
+                found.add(Finding.classI("basic_pension_number", Verdict.BLOCK, run.start(), run.end(), mask(d, 4, 0)));
             }
         }
         return found;

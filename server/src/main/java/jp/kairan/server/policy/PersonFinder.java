@@ -1,0 +1,440 @@
+package jp.kairan.server.policy;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.lucene.analysis.ja.JapaneseTokenizer;
+import org.apache.lucene.analysis.ja.tokenattributes.PartOfSpeechAttribute;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
+
+/**
+ * Finds people's names in a message with Kuromoji (IPADIC's 人名-姓 / 人名-名 tags), and tells which of them
+ * identify someone: a full name that is not masked. Masked forms (山田○○, ○○花子, 山＊太郎, 高橋〇〇, …（仮名）),
+ * staff named in their role (福祉課の中島健一係長, 担当の佐藤), the person addressed (田中さん、…) and the writer
+ * (佐藤です) do not. Spaces between Japanese characters are ignored, so 山 田 太 郎 is one name. Katakana and
+ * Latin full names count when an honorific follows. Thread-safe (one tokenizer per thread).
+ */
+public final class PersonFinder {
+    /** How a name appears. */
+    public enum Kind {
+        /** Surname and given name, unmasked: identifies a person. */
+        FULL,
+        /** Surname or given name alone, with an honorific (山田さん): identifies with another identifier. */
+        PARTIAL,
+        /** A masked name. */
+        MASKED,
+        /** A member of staff in their role, the person addressed, or the writer. */
+        STAFF
+    }
+
+    /**
+     * A name in the message.
+     *
+     * @param kind    how it appears
+     * @param start   index of its first character in the original text
+     * @param end     index after its last character
+     * @param excerpt the name masked: the surname kept, the rest as {@code *}
+     */
+    public record Person(Kind kind, int start, int end, String excerpt) {
+    }
+
+    static final String MASKS = "○◯〇●◎×✕＊*※△□■＿_ＸXｘxＯ";
+    private static final Set<String> HONORIFICS = Set.of("さん", "様", "さま", "氏", "くん", "君", "ちゃん", "殿", "宅", "方");
+    private static final Set<String> ROLES = Set.of("係長", "課長", "部長", "室長", "所長", "局長", "次長", "主査", "主任",
+            "主事", "主幹", "参事", "補佐", "課長補佐", "係員", "担当", "担当者", "保健師", "相談員", "支援員", "指導員", "社会福祉士",
+            "ケースワーカー", "CW", "cw", "職員", "議員", "市長", "町長", "村長", "副市長", "教育長", "先生", "校長", "教頭", "看護師",
+            "医師", "委員", "班長", "係", "課", "調整官", "専門員", "管理者", "所属長", "ワーカー", "部", "室", "センター長", "園長",
+            "理事", "講師", "事務局", "リーダー", "会長", "代表");
+    private static final Set<String> STAFF_BEFORE = Set.of("課", "係", "室", "部", "担当", "センター", "所", "局", "班", "CW",
+            "cw", "ケースワーカー", "保健師", "講師", "主査", "係長", "課長", "主任", "主事", "職員", "相談員", "支援員", "担任", "校長");
+    private static final Set<String> KATAKANA_COMMON = Set.of("ケースワーカー", "ワーカー", "ヘルパー", "マネージャー", "マネジャー",
+            "ケアマネ", "ケアマネジャー", "ケアマネージャー", "ドライバー", "スタッフ", "リーダー", "サポーター", "ボランティア",
+            "オペレーター", "メンバー", "ママ", "パパ", "ベンダー", "ユーザー", "コーディネーター", "カウンセラー", "ソーシャルワーカー",
+            "ホームヘルパー", "ケアワーカー", "ファシリテーター", "シェルター", "センター", "チーム", "サービス", "システム", "ファミリー",
+            "ケース", "オーナー", "パートナー", "トレーナー", "インストラクター", "アドバイザー");
+
+    private static final ThreadLocal<Tokens> TOKENIZER = ThreadLocal.withInitial(Tokens::new);
+
+    private PersonFinder() {
+    }
+
+    /** The names in {@code text}, in order. */
+    public static List<Person> find(String text) {
+        Compact compact = Compact.of(text);
+        List<Token> tokens = TOKENIZER.get().tokenize(compact.text);
+        List<Person> found = new ArrayList<>();
+        int i = 0;
+        while (i < tokens.size()) {
+            Token t = tokens.get(i);
+            int consumed;
+            if (t.surname()) {
+                consumed = surname(compact, tokens, i, found);
+            } else if (t.givenName()) {
+                consumed = givenName(compact, tokens, i, found);
+            } else if (t.katakana()) {
+                consumed = katakana(compact, tokens, i, found);
+            } else if (t.latinCapitalized()) {
+                consumed = latin(compact, tokens, i, found);
+            } else {
+                consumed = 1;
+            }
+            i += Math.max(1, consumed);
+        }
+        return found;
+    }
+
+    private static int surname(Compact c, List<Token> tokens, int i, List<Person> found) {
+        Token surname = tokens.get(i);
+        int j = i + 1;
+        if (masksAt(tokens, j) > 0 || maskedBefore(tokens, i)) {
+            j += masksAt(tokens, j);
+            found.add(person(c, Kind.MASKED, surname, tokens.get(j - 1), surname.text.length()));
+            return j - i;
+        }
+        Token last = surname;
+        boolean full = false;
+        if (j < tokens.size() && tokens.get(j).givenName()) {
+            last = tokens.get(j++);
+            full = true;
+        } else {
+            // A given name the dictionary does not know: one to three kanji, then an honorific or an age.
+            int k = j;
+            int chars = 0;
+            while (k < tokens.size() && tokens.get(k).kanji() && !ROLES.contains(tokens.get(k).text) && chars < 3) {
+                chars += tokens.get(k).text.length();
+                k++;
+            }
+            if (k > j && chars <= 3 && k < tokens.size() && (honorific(tokens.get(k)) || tokens.get(k).openParen())) {
+                last = tokens.get(k - 1);
+                j = k;
+                full = true;
+            }
+        }
+        if (j < tokens.size() && masksAt(tokens, j) > 0) {
+            j += masksAt(tokens, j);
+            found.add(person(c, Kind.MASKED, surname, tokens.get(j - 1), surname.text.length()));
+            return j - i;
+        }
+        if (pseudonymAt(tokens, j)) {
+            found.add(person(c, Kind.MASKED, surname, last, surname.text.length()));
+            return j - i;
+        }
+        Kind kind;
+        if (staff(tokens, i, j)) {
+            kind = Kind.STAFF;
+        } else if (full) {
+            kind = Kind.FULL;
+        } else if (j < tokens.size() && honorific(tokens.get(j))) {
+            kind = Kind.PARTIAL;
+        } else {
+            return j - i; // a bare surname: in Japanese offices, a colleague
+        }
+        found.add(person(c, kind, surname, last, surname.text.length()));
+        return j - i;
+    }
+
+    private static int givenName(Compact c, List<Token> tokens, int i, List<Person> found) {
+        Token given = tokens.get(i);
+        int j = i + 1;
+        if (maskedBefore(tokens, i) || pseudonymAt(tokens, j)) {
+            found.add(person(c, Kind.MASKED, given, given, 0));
+        } else if (j < tokens.size() && honorific(tokens.get(j)) && !staff(tokens, i, j)) {
+            found.add(person(c, Kind.PARTIAL, given, given, 0));
+        }
+        return 1;
+    }
+
+    private static int katakana(Compact c, List<Token> tokens, int i, List<Person> found) {
+        int j = i;
+        int parts = 0;
+        int chars = 0;
+        while (j < tokens.size()) {
+            Token t = tokens.get(j);
+            if (t.katakana()) {
+                chars += t.text.length();
+                if (j == i || !tokens.get(j - 1).katakana()) {
+                    parts++;
+                }
+                j++;
+            } else if (t.text.equals("・") || t.text.equals("=") || t.text.equals("＝")) {
+                if (j + 1 < tokens.size() && tokens.get(j + 1).katakana()) {
+                    j++;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        Token first = tokens.get(i);
+        Token last = tokens.get(j - 1);
+        String whole = c.text.substring(first.start, last.end);
+        if (KATAKANA_COMMON.contains(whole) || whole.length() < 2) {
+            return j - i;
+        }
+        if (j < tokens.size() && masksAt(tokens, j) > 0) {
+            found.add(person(c, Kind.MASKED, first, tokens.get(j + masksAt(tokens, j) - 1), whole.length()));
+            return j - i + masksAt(tokens, j);
+        }
+        if (j < tokens.size() && honorific(tokens.get(j)) && !staff(tokens, i, j)) {
+            boolean full = parts >= 2 || chars >= 5 || c.spaced(first.start, last.end);
+            int keep = Math.min(whole.length(), full ? Math.max(2, whole.length() / 2) : whole.length());
+            found.add(person(c, full ? Kind.FULL : Kind.PARTIAL, first, last, keep));
+        }
+        return j - i;
+    }
+
+    private static int latin(Compact c, List<Token> tokens, int i, List<Person> found) {
+        // "Maria Santos さん": two capitalized words and an honorific.
+        int j = i;
+        while (j < tokens.size() && tokens.get(j).latinCapitalized() && j - i < 4) {
+            j++;
+        }
+        if (j - i >= 2 && j < tokens.size() && honorific(tokens.get(j))) {
+            found.add(person(c, Kind.FULL, tokens.get(i), tokens.get(j - 1), tokens.get(i).text.length()));
+        }
+        return j - i;
+    }
+
+    /** Whether the name at tokens [i, j) is staff: a role follows or precedes it, or it is addressed or writing. */
+    private static boolean staff(List<Token> tokens, int i, int j) {
+        int after = j;
+        if (after < tokens.size() && honorific(tokens.get(after)) && !tokens.get(after).text.equals("宅")) {
+            Token h = tokens.get(after);
+            // Vocative at the start of the message or a line: 「田中さん、」
+            boolean lineStart = i == 0 || tokens.get(i - 1).text.contains("\n");
+            if (lineStart && after + 1 < tokens.size() && isOneOf(tokens.get(after + 1).text, "、", ",", "，", "\n", "!", "！")) {
+                return true;
+            }
+            after++;
+            if (h.text.equals("先生")) {
+                return true;
+            }
+        }
+        if (after < tokens.size()) {
+            Token next = tokens.get(after);
+            if (ROLES.contains(next.text) || next.text.equals("です") && (i == 0 || precededBy(tokens, i, "の"))) {
+                return true;
+            }
+            if (after + 1 < tokens.size() && ROLES.contains(next.text + tokens.get(after + 1).text)) {
+                return true;
+            }
+        }
+        // 福祉課の中島 / 担当CWの山田 / 担当：佐藤
+        for (int k = i - 1; k >= Math.max(0, i - 3); k--) {
+            String p = tokens.get(k).text;
+            if (STAFF_BEFORE.contains(p) || p.endsWith("課") || p.endsWith("係") || p.endsWith("センター")) {
+                return true;
+            }
+            if (!isOneOf(p, "の", "：", ":", "・", "　", " ", "、")) {
+                break;
+            }
+        }
+        if (i == 0 && j < tokens.size() && tokens.get(j).text.equals("です")) {
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean precededBy(List<Token> tokens, int i, String text) {
+        return i > 0 && tokens.get(i - 1).text.equals(text);
+    }
+
+    private static boolean honorific(Token t) {
+        return HONORIFICS.contains(t.text) || t.pos.startsWith("名詞-接尾-人名");
+    }
+
+    private static int masksAt(List<Token> tokens, int j) {
+        int n = 0;
+        while (j + n < tokens.size() && tokens.get(j + n).mask()) {
+            n++;
+        }
+        return n;
+    }
+
+    private static boolean maskedBefore(List<Token> tokens, int i) {
+        return i > 0 && tokens.get(i - 1).mask();
+    }
+
+    /** 「（仮名）」 or 「(仮名)」 right after the name, possibly after an honorific. */
+    private static boolean pseudonymAt(List<Token> tokens, int j) {
+        for (int k = j; k < Math.min(tokens.size(), j + 3); k++) {
+            if (tokens.get(k).text.equals("仮名")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isOneOf(String s, String... options) {
+        for (String o : options) {
+            if (s.equals(o)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Person person(Compact c, Kind kind, Token first, Token last, int keep) {
+        int start = c.source(first.start);
+        int end = c.sourceEnd(last.end);
+        String name = c.text.substring(first.start, last.end);
+        StringBuilder masked = new StringBuilder(name.length());
+        for (int k = 0; k < name.length(); k++) {
+            char ch = name.charAt(k);
+            masked.append(k < keep || MASKS.indexOf(ch) >= 0 ? ch : '*');
+        }
+        return new Person(kind, start, end, masked.toString());
+    }
+
+    /** A token of the compacted text. */
+    private record Token(String text, String pos, int start, int end) {
+        boolean surname() {
+            return pos.endsWith("人名-姓");
+        }
+
+        boolean givenName() {
+            return pos.endsWith("人名-名");
+        }
+
+        boolean mask() {
+            for (int k = 0; k < text.length(); k++) {
+                if (MASKS.indexOf(text.charAt(k)) < 0) {
+                    return false;
+                }
+            }
+            return !text.isEmpty();
+        }
+
+        boolean kanji() {
+            for (int k = 0; k < text.length(); k++) {
+                if (Character.UnicodeScript.of(text.charAt(k)) != Character.UnicodeScript.HAN || text.charAt(k) == '〇') {
+                    return false;
+                }
+            }
+            return !text.isEmpty() && pos.startsWith("名詞") && !pos.contains("接尾") && !pos.contains("数");
+        }
+
+        boolean katakana() {
+            for (int k = 0; k < text.length(); k++) {
+                char ch = text.charAt(k);
+                if (!(ch >= 'ァ' && ch <= 'ヶ' || ch == 'ー' || ch >= 'ｦ' && ch <= 'ﾟ')) {
+                    return false;
+                }
+            }
+            return !text.isEmpty();
+        }
+
+        boolean latinCapitalized() {
+            if (text.length() < 2 || text.charAt(0) < 'A' || text.charAt(0) > 'Z') {
+                return false;
+            }
+            for (int k = 1; k < text.length(); k++) {
+                if (text.charAt(k) < 'a' || text.charAt(k) > 'z') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        boolean openParen() {
+            return text.equals("（") || text.equals("(");
+        }
+    }
+
+    /**
+     * The text with invisible characters removed and white space between Japanese characters dropped (山 田 太 郎 →
+     * 山田太郎), mapped back to the original.
+     */
+    private static final class Compact {
+        final String text;
+        final String original;
+        final int[] source;
+        final boolean[] spacedAfter;
+
+        private Compact(String text, String original, int[] source, boolean[] spacedAfter) {
+            this.text = text;
+            this.original = original;
+            this.source = source;
+            this.spacedAfter = spacedAfter;
+        }
+
+        static Compact of(String original) {
+            StringBuilder out = new StringBuilder(original.length());
+            int[] source = new int[original.length() + 1];
+            boolean[] spacedAfter = new boolean[original.length() + 1];
+            for (int i = 0; i < original.length(); i++) {
+                char ch = original.charAt(i);
+                if (DigitRuns.invisible(ch)) {
+                    continue;
+                }
+                if ((ch == ' ' || ch == '\u3000') && out.length() > 0 && japanese(out.charAt(out.length() - 1))
+                        && i + 1 < original.length() && japanese(original.charAt(i + 1))) {
+                    spacedAfter[out.length() - 1] = true;
+                    continue;
+                }
+                source[out.length()] = i;
+                out.append(ch);
+            }
+            source[out.length()] = original.length();
+            return new Compact(out.toString(), original, source, spacedAfter);
+        }
+
+        int source(int index) {
+            return source[index];
+        }
+
+        int sourceEnd(int endIndex) {
+            return endIndex == 0 ? 0 : source[endIndex - 1] + 1;
+        }
+
+        boolean spaced(int from, int to) {
+            for (int k = from; k < to - 1; k++) {
+                if (spacedAfter[k]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean japanese(char ch) {
+            Character.UnicodeScript s = Character.UnicodeScript.of(ch);
+            return s == Character.UnicodeScript.HAN || s == Character.UnicodeScript.HIRAGANA
+                    || s == Character.UnicodeScript.KATAKANA || ch == 'ー' || MASKS.indexOf(ch) >= 0 && ch > 0x7f;
+        }
+    }
+
+    /** A reusable Kuromoji tokenizer. */
+    private static final class Tokens {
+        private final JapaneseTokenizer tokenizer = new JapaneseTokenizer(null, false, JapaneseTokenizer.Mode.NORMAL);
+        private final CharTermAttribute term = tokenizer.addAttribute(CharTermAttribute.class);
+        private final PartOfSpeechAttribute pos = tokenizer.addAttribute(PartOfSpeechAttribute.class);
+        private final OffsetAttribute offset = tokenizer.addAttribute(OffsetAttribute.class);
+
+        List<Token> tokenize(String text) {
+            List<Token> out = new ArrayList<>(text.length() / 2 + 1);
+            try {
+                tokenizer.setReader(new StringReader(text));
+                tokenizer.reset();
+                while (tokenizer.incrementToken()) {
+                    String p = pos.getPartOfSpeech();
+                    out.add(new Token(term.toString(), p == null ? "" : p, offset.startOffset(), offset.endOffset()));
+                }
+                tokenizer.end();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                try {
+                    tokenizer.close();
+                } catch (IOException ignored) {
+                    // a StringReader does not fail to close
+                }
+            }
+            return out;
+        }
+    }
+}
