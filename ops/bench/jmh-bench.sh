@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JMH microbenchmarks of what device binding (issue #4) costs the server: access-token and DPoP proof
 # verification per HTTP request and per gateway authentication, with the server's own TokenService and
-# DpopVerifier (module ops/bench/jmh). Prints a markdown table and writes it, with JMH's JSON, to
+# DpopVerifier; and what classifying a message costs the send path (issue #5, ClassifierBench)
+# (module ops/bench/jmh). Prints a markdown table and writes it, with JMH's JSON, to
 # ops/bench/results/.
 #
 #   ops/bench/jmh-bench.sh --smoke                 # 1 fork, 1 + 1 short iterations: under a minute of JMH
@@ -52,11 +53,21 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 say "JMH on Java $version ($JAVA), $mode; load $load_before"
 "$JAVA" -cp "$CP" org.openjdk.jmh.Main ProofVerificationBench -foe true "${JMH_OPTS[@]}" "${ARGS[@]}" \
     -rf json -rff "$json"
+# Classification (issue #5): its own run, as it takes no pool parameter.
+json_c="${json%.json}-classifier.json"
+CLASSIFY_OPTS=()
+if ((SMOKE)); then CLASSIFY_OPTS=(-f 1 -wi 1 -w 1s -i 1 -r 1s); fi
+"$JAVA" -cp "$CP" org.openjdk.jmh.Main ClassifierBench -foe true "${CLASSIFY_OPTS[@]}" "${ARGS[@]}" \
+    -rf json -rff "$json_c"
 {
     echo "## JMH: proof verification, Java $version, $mode ($(date -u +%Y-%m-%dT%H:%MZ))"
     echo
     echo "Load average (1/5/15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores."
     echo
     "$JAVA" -cp "$CP" jp.kairan.bench.jmh.JmhSummary "$json"
+    echo
+    echo "### Classification (ClassifierBench)"
+    echo
+    "$JAVA" -cp "$CP" jp.kairan.bench.jmh.JmhSummary "$json_c"
 } | tee "$md"
 say "results: ${md#"$ROOT"/} and ${json#"$ROOT"/}"

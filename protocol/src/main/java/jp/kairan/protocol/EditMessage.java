@@ -8,8 +8,10 @@ package jp.kairan.protocol;
  * @param roomId    the message's room
  * @param messageId the message
  * @param text      new text, 1..{@value SendMessage#MAX_TEXT_CHARS} characters
+ * @param confirmed whether the sender confirmed a {@code confirmation_required} warning, or null for false
  */
-public record EditMessage(String id, String roomId, String messageId, String text) implements ClientMessage {
+public record EditMessage(String id, String roomId, String messageId, String text, Boolean confirmed)
+        implements ClientMessage {
     public static final String TYPE = "message.edit";
 
     public EditMessage {
@@ -17,6 +19,16 @@ public record EditMessage(String id, String roomId, String messageId, String tex
         FrameRules.entityId(roomId, "roomId");
         FrameRules.entityId(messageId, "messageId");
         FrameRules.text(text, "text", SendMessage.MAX_TEXT_CHARS);
+    }
+
+    /** An edit without a confirmation. */
+    public EditMessage(String id, String roomId, String messageId, String text) {
+        this(id, roomId, messageId, text, null);
+    }
+
+    /** Whether the sender confirmed a warning. */
+    public boolean confirmedWarning() {
+        return Boolean.TRUE.equals(confirmed);
     }
 
     @Override

@@ -14,9 +14,10 @@ import java.util.List;
  * @param replyTo    id of the message this one quotes, or null
  * @param mentions   user ids mentioned (each must be a member), or null
  * @param mentionAll whether this mentions everybody in the room ({@code @all}), or null for false
+ * @param confirmed  whether the sender confirmed a {@code confirmation_required} warning, or null for false
  */
 public record SendMessage(String id, String roomId, String text, String replyTo, List<String> mentions,
-                          Boolean mentionAll) implements ClientMessage {
+                          Boolean mentionAll, Boolean confirmed) implements ClientMessage {
     public static final String TYPE = "message.send";
     public static final int MAX_TEXT_CHARS = 10_000;
     public static final int MAX_MENTIONS = 100;
@@ -37,9 +38,24 @@ public record SendMessage(String id, String roomId, String text, String replyTo,
         }
     }
 
+    /** A send without a confirmation. */
+    public SendMessage(String id, String roomId, String text, String replyTo, List<String> mentions, Boolean mentionAll) {
+        this(id, roomId, text, replyTo, mentions, mentionAll, null);
+    }
+
     /** A send without reply or mentions. */
     public static SendMessage plain(String id, String roomId, String text) {
-        return new SendMessage(id, roomId, text, null, null, null);
+        return new SendMessage(id, roomId, text, null, null, null, null);
+    }
+
+    /** The same send, confirmed. */
+    public SendMessage confirm() {
+        return new SendMessage(id, roomId, text, replyTo, mentions, mentionAll, true);
+    }
+
+    /** Whether the sender confirmed a warning. */
+    public boolean confirmedWarning() {
+        return Boolean.TRUE.equals(confirmed);
     }
 
     @Override

@@ -27,10 +27,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = MemberLeft.class, name = MemberLeft.TYPE),
         @JsonSubTypes.Type(value = Hello.class, name = Hello.TYPE),
         @JsonSubTypes.Type(value = DeviceRevoked.class, name = DeviceRevoked.TYPE),
+        @JsonSubTypes.Type(value = RoomPolicyChanged.class, name = RoomPolicyChanged.TYPE),
 })
 public sealed interface ServerMessage permits SessionReady, ErrorReply, Ok, MessageAck, MessagePage, MessagePosted,
         MessageEdited, MessageDeleted, ReceiptUpdated, ReactionChanged, TypingStarted, PresenceChanged, PresenceState, RoomUpdated,
-        MemberJoined, MemberLeft, Hello, DeviceRevoked {
+        MemberJoined, MemberLeft, Hello, DeviceRevoked, RoomPolicyChanged {
 
     /** The wire type name. */
     String type();

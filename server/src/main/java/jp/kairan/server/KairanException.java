@@ -33,6 +33,16 @@ public class KairanException extends RuntimeException {
         return field;
     }
 
+    /** A line for the client's {@code detail}, safe to show (never message text); null by default. */
+    public String detail() {
+        return null;
+    }
+
+    /** What the classifier found, for content errors; null by default. */
+    public java.util.List<jp.kairan.protocol.PolicyFinding> findings() {
+        return null;
+    }
+
     public static KairanException invalidField(String field, String why) {
         return new KairanException(ErrorCode.INVALID_FIELD, field + ": " + why, field);
     }

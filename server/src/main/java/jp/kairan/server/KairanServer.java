@@ -20,6 +20,7 @@ import jp.kairan.server.gateway.ConnectionRegistry;
 import jp.kairan.server.gateway.GatewayServer;
 import jp.kairan.server.message.MessageService;
 import jp.kairan.server.room.RoomService;
+import jp.kairan.server.screen.Policies;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.auth.AuthServices;
 import jp.kairan.server.config.ServerConfig;
@@ -48,6 +49,7 @@ public final class KairanServer implements AutoCloseable {
     private final ConnectionRegistry registry;
     private final RoomService rooms;
     private final MessageService messages;
+    private final Policies policies;
     private HttpServer http;
     private GatewayServer gateway;
 
@@ -77,7 +79,9 @@ public final class KairanServer implements AutoCloseable {
         auth.sessions().onUserChanged(registry::userChanged);
         auth.devices().addListener(registry::deviceRevoked);
         this.rooms = new RoomService(db, clock, audit, registry);
-        this.messages = new MessageService(db, clock, audit, rooms, registry, config.messages(), metrics);
+        this.policies = new Policies(db, clock, audit, rooms, registry);
+        policies.start();
+        this.messages = new MessageService(db, clock, audit, rooms, registry, policies.screening(), config.messages(), metrics);
         messages.start();
     }
 
@@ -97,7 +101,7 @@ public final class KairanServer implements AutoCloseable {
             ClientConfig clientConfig = new ClientConfig(config.gateway().publicUrl().orElse(null), server.gateway.port(),
                     "/ws", config.gateway().tls(), ProtocolVersion.SUBPROTOCOLS);
             server.http = new HttpServer(config.http(), Json.mapper(), server.db, server.orgs, server.departments,
-                    server.auth, server.rooms, server.messages, server.registry::presence, clientConfig, server.metrics, clock);
+                    server.auth, server.rooms, server.messages, server.policies, server.registry::presence, clientConfig, server.metrics, clock);
             server.http.start();
             return server;
         } catch (RuntimeException e) {
@@ -146,6 +150,10 @@ public final class KairanServer implements AutoCloseable {
         return messages;
     }
 
+    public Policies policies() {
+        return policies;
+    }
+
     /** The gateway port, once started. */
     public int gatewayPort() {
         return gateway.port();
@@ -165,6 +173,7 @@ public final class KairanServer implements AutoCloseable {
             gateway.close();
         }
         messages.close();
+        policies.close();
         auth.devices().close();
         mail.close();
         db.close();

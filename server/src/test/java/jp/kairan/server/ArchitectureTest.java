@@ -50,4 +50,22 @@ class ArchitectureTest {
         }
         assertThat(offenders).isEmpty();
     }
+
+    @Test
+    void theClassifierIsPureFunctionsWithoutIo() throws IOException {
+        // issue #5: server/…/policy holds pure functions, no I/O, so attachments and the CLI can call it as it is.
+        List<String> offenders = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SOURCES.resolve("policy"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    boolean serverImport = line.startsWith("import jp.kairan.server.") && !line.startsWith("import jp.kairan.server.policy.");
+                    if (serverImport || line.startsWith("import java.sql") || line.startsWith("import java.net")
+                            || line.startsWith("import java.nio.file") || line.startsWith("import org.slf4j")) {
+                        offenders.add(SOURCES.relativize(f) + ": " + line);
+                    }
+                }
+            }
+        }
+        assertThat(offenders).isEmpty();
+    }
 }

@@ -1,6 +1,8 @@
 package jp.kairan.protocol.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import jp.kairan.protocol.PolicyFinding;
 
 /**
  * The body of every error response.
@@ -11,8 +13,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param retryable whether retrying the same request may succeed
  * @param requestId the request's id, for support
  * @param field     the offending field for {@code invalid_field}, else absent
+ * @param detail    what was found, as one English line, for {@code content_blocked} and
+ *                  {@code confirmation_required}; else absent
+ * @param findings  what was found (masked), for those two codes; else absent
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApiError(String code, String message, String messageJa, boolean retryable, String requestId,
-                       String field) {
+                       String field, String detail, List<PolicyFinding> findings) {
+    public ApiError(String code, String message, String messageJa, boolean retryable, String requestId, String field) {
+        this(code, message, messageJa, retryable, requestId, field, null, null);
+    }
 }

@@ -16,7 +16,8 @@ import java.util.List;
  * @param readOnly  true for such an owner's read-only view, and for archived rooms
  * @param lastSeq   seq of the newest message
  * @param members   members with roles and read positions
+ * @param policy    the room's ceiling and emergency mode
  */
 public record RoomDetail(String id, String orgId, String kind, String name, boolean archived, Instant createdAt,
-                         String myRole, boolean readOnly, long lastSeq, List<RoomMember> members) {
+                         String myRole, boolean readOnly, long lastSeq, List<RoomMember> members, RoomPolicy policy) {
 }

@@ -45,7 +45,22 @@ public enum AuditAction {
     /** A sign-in, refresh or request came from a revoked or rejected device. */
     DEVICE_REFUSED("device.refused"),
     /** A DPoP proof was presented a second time. */
-    DPOP_REPLAYED("auth.dpop.replayed");
+    DPOP_REPLAYED("auth.dpop.replayed"),
+    /** A message or edit was refused for its content (detectors, room, keyed hash; never the text). */
+    MESSAGE_BLOCKED("policy.message.blocked"),
+    /** A sender confirmed a warning and the message was sent. */
+    WARNING_CONFIRMED("policy.warning.confirmed"),
+    /** A class-I message was sent in a room in emergency mode. */
+    EMERGENCY_CLASS_I_SENT("policy.emergency.class-i-sent"),
+    EMERGENCY_REQUESTED("policy.emergency.requested"),
+    EMERGENCY_APPROVED("policy.emergency.approved"),
+    EMERGENCY_ENDED("policy.emergency.ended"),
+    EMERGENCY_EXPIRED("policy.emergency.expired"),
+    ROOM_CEILING_CHANGED("policy.room-ceiling.changed"),
+    POLICY_ORG_CHANGED("policy.org.changed"),
+    POLICY_TERMS_CHANGED("policy.terms.changed"),
+    /** Someone tried to change a room's ceiling or emergency mode without the right. */
+    POLICY_ACTION_DENIED("policy.action-denied");
 
     private final String wireName;
 

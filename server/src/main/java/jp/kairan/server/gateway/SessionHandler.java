@@ -163,7 +163,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                 reply(ErrorReply.of(send.id(), ErrorCode.RATE_LIMITED, "at most " + services.config().sendsPerSecond() + " per second"));
                 return;
             }
-            answer(send.id(), messages.send(principal, displayName, send).thenApply(s -> new MessageAck(send.id(),
+            answer(send.id(), messages.send(principal, displayName, send, origin).thenApply(s -> new MessageAck(send.id(),
                     send.roomId(), s.message().id(), s.message().seq(), s.message().sentAt(), s.duplicate())));
         } else if (msg instanceof SyncMessages sync) {
             answer(sync.id(), messages.sync(principal, sync));
@@ -174,7 +174,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         } else if (msg instanceof FetchHistory history) {
             answer(history.id(), messages.history(principal, history));
         } else if (msg instanceof EditMessage edit) {
-            answer(edit.id(), messages.edit(principal, edit).thenApply(v -> new Ok(edit.id())));
+            answer(edit.id(), messages.edit(principal, edit, origin).thenApply(v -> new Ok(edit.id())));
         } else if (msg instanceof DeleteMessage delete) {
             answer(delete.id(), messages.delete(principal, delete, origin).thenApply(v -> new Ok(delete.id())));
         } else if (msg instanceof AddReaction r) {
@@ -223,7 +223,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private ErrorReply errorReply(String re, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof KairanException k) {
-            return ErrorReply.of(re, k.code(), k.field() != null ? k.field() : null);
+            return ErrorReply.of(re, k.code(), k.detail() != null ? k.detail() : k.field(), k.findings());
         }
         if (cause instanceof ServerBusyException) {
             return ErrorReply.of(re, ErrorCode.SERVER_BUSY, null);

@@ -58,6 +58,10 @@ final class ApiRouter {
         return add("POST", template, h);
     }
 
+    ApiRouter put(String template, ApiHandler h) {
+        return add("PUT", template, h);
+    }
+
     ApiRouter patch(String template, ApiHandler h) {
         return add("PATCH", template, h);
     }

@@ -6,6 +6,7 @@ import jp.kairan.protocol.api.ClientConfig;
 import jp.kairan.protocol.api.PresenceEntry;
 import jp.kairan.server.message.MessageService;
 import jp.kairan.server.room.RoomService;
+import jp.kairan.server.screen.Policies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
@@ -46,7 +47,7 @@ public final class HttpServer {
     private int port;
 
     public HttpServer(HttpConfig config, ObjectMapper json, Database db, OrgService orgs, Departments departments,
-                      AuthServices auth, RoomService rooms, MessageService messages,
+                      AuthServices auth, RoomService rooms, MessageService messages, Policies policies,
                       LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig, PrometheusMeterRegistry metrics,
                       java.time.Clock clock) {
         this.config = config;
@@ -56,6 +57,7 @@ public final class HttpServer {
         new DeviceEndpoints(auth).register(api);
         new OrgEndpoints(db, orgs, departments, auth.accounts()).register(api);
         new RoomEndpoints(db, orgs, departments, rooms, messages, presence, clientConfig).register(api);
+        new PolicyEndpoints(db, orgs, policies).register(api);
         api.get("/api/v1/auth/jwks", req -> new ApiRouter.RawResponse("application/jwk-set+json", auth.tokens().jwksJson()));
 
         ApiRouter ops = new ApiRouter(json, auth.sessions(), null, config.maxBodyBytes(), config.trustForwardedFor(),

@@ -82,7 +82,7 @@ final class RoomEndpoints {
      * A room id in the path. Rooms answer {@code forbidden} rather than {@code not_found}, so that ids reveal
      * nothing; a malformed id is refused the same way.
      */
-    private static long roomId(ApiRequest req) {
+    static long roomId(ApiRequest req) {
         try {
             return req.pathId("roomId");
         } catch (KairanException e) {

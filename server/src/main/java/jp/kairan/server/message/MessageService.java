@@ -41,6 +41,7 @@ import jp.kairan.server.room.Membership;
 import jp.kairan.server.room.RoomEvents;
 import jp.kairan.server.room.RoomListing;
 import jp.kairan.server.room.RoomService;
+import jp.kairan.server.screen.Screening;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Tx;
 
@@ -64,10 +65,12 @@ public final class MessageService implements AutoCloseable {
     private final RoomEvents events;
     private final MessageRepository repository = new MessageRepository();
     private final GroupCommit commits;
+    private final Screening screening;
 
     public MessageService(Database db, Clock clock, AuditService audit, RoomService rooms, RoomEvents events,
-                          MessagesConfig config, MeterRegistry metrics) {
+                          Screening screening, MessagesConfig config, MeterRegistry metrics) {
         this.db = db;
+        this.screening = screening;
         this.clock = clock;
         this.audit = audit;
         this.rooms = rooms;
@@ -80,8 +83,11 @@ public final class MessageService implements AutoCloseable {
         commits.start();
     }
 
-    /** Stores a message; completes after its commit with the stored (or earlier, for a retry) message. */
-    public CompletableFuture<Stored> send(Principal sender, String senderName, SendMessage cmd) {
+    /**
+     * Classifies and stores a message; completes after its commit with the stored (or earlier, for a retry) message.
+     * Content above the room's ceiling fails with {@code content_blocked} and is never stored.
+     */
+    public CompletableFuture<Stored> send(Principal sender, String senderName, SendMessage cmd, Origin origin) {
         return rooms.membership(Long.parseLong(cmd.roomId())).thenCompose(room -> {
             requireWritable(room, sender);
             List<Long> mentioned = new ArrayList<>();
@@ -94,7 +100,14 @@ public final class MessageService implements AutoCloseable {
                     mentioned.add(userId);
                 }
             }
-            return commits.submit(new PendingSend(sender.userId(), senderName, room, cmd, mentioned, new CompletableFuture<>()));
+            return screening.screen(sender, room, cmd.text(), cmd.confirmedWarning(), "send", origin)
+                    .thenCompose(screened -> commits.submit(new PendingSend(sender.userId(), senderName, room, cmd, mentioned,
+                            new CompletableFuture<>())).thenApply(stored -> {
+                                if (!stored.duplicate()) {
+                                    screening.recordSent(screened, sender, room, stored.message().id(), origin);
+                                }
+                                return stored;
+                            }));
         });
     }
 
@@ -104,17 +117,20 @@ public final class MessageService implements AutoCloseable {
         }
     }
 
-    /** The author replaces a message's text; the earlier text is kept for audit. */
-    public CompletableFuture<Void> edit(Principal user, EditMessage cmd) {
+    /** The author replaces a message's text, classified like a send; the earlier text is kept for audit. */
+    public CompletableFuture<Void> edit(Principal user, EditMessage cmd, Origin origin) {
         long roomId = Long.parseLong(cmd.roomId());
         return rooms.membership(roomId).thenCompose(room -> {
             requireWritable(room, user);
-            return db.inTransaction(tx -> {
+            return screening.screen(user, room, cmd.text(), cmd.confirmedWarning(), "edit", origin).thenCompose(screened -> db.inTransaction(tx -> {
                 MessageRepository.Target t = ownMessage(tx, roomId, Long.parseLong(cmd.messageId()), user);
                 Instant now = clock.instant();
                 repository.replaceBody(tx, t, cmd.text(), now, false);
                 return new MessageEdited(cmd.roomId(), cmd.messageId(), t.seq(), cmd.text(), now);
-            }).thenAccept(edited -> events.toRoom(room, edited));
+            }).thenAccept(edited -> {
+                screening.recordSent(screened, user, room, cmd.messageId(), origin);
+                events.toRoom(room, edited);
+            }));
         });
     }
 

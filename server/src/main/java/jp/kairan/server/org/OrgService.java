@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import jp.kairan.protocol.api.CreateOrgRequest;
 import jp.kairan.protocol.api.Org;
+import jp.kairan.protocol.api.OrgPolicy;
 import jp.kairan.protocol.api.UpdateOrgRequest;
 import jp.kairan.server.KairanException;
 import jp.kairan.server.audit.AuditAction;
@@ -29,6 +30,8 @@ public final class OrgService {
     public static final int DEFAULT_MAX_DEVICES = 5;
     /** The highest device limit an owner may set. */
     public static final int MAX_DEVICES_LIMIT = 20;
+    /** The longest emergency an org may allow: one week. */
+    public static final int MAX_EMERGENCY_HOURS = 168;
 
     private final Clock clock;
     private final AuditService audit;
@@ -143,6 +146,51 @@ public final class OrgService {
         return toOrg(tx, e);
     }
 
+    /**
+     * Replaces the organization's classification settings (owners). Fields left null keep their value. Listeners
+     * hear of the change after the caller's transaction commits.
+     */
+    public Org updatePolicy(Tx tx, Principal actor, long orgId, OrgPolicy req, Origin origin) {
+        if (!actor.inOrg(orgId)) {
+            throw KairanException.notFound("organization");
+        }
+        if (!actor.ownerOf(orgId)) {
+            throw KairanException.forbidden("only an owner changes the organization's classification policy");
+        }
+        OrganizationEntity e = find(tx, orgId);
+        Map<String, Object> changed = new java.util.LinkedHashMap<>();
+        if (req.defaultCeiling() != null) {
+            if (!java.util.List.of("I", "II", "III", "IV").contains(req.defaultCeiling())) {
+                throw KairanException.invalidField("defaultCeiling", "one of I, II, III, IV");
+            }
+            changed.put("defaultCeiling", req.defaultCeiling());
+            e.defaultCeiling = req.defaultCeiling();
+        }
+        if (req.emergencyMaxHours() != null) {
+            int h = req.emergencyMaxHours();
+            if (h < 1 || h > MAX_EMERGENCY_HOURS) {
+                throw KairanException.invalidField("emergencyMaxHours", "1 to " + MAX_EMERGENCY_HOURS);
+            }
+            changed.put("emergencyMaxHours", h);
+            e.emergencyMaxHours = h;
+        }
+        if (req.emergencySingleApprover() != null) {
+            changed.put("emergencySingleApprover", req.emergencySingleApprover());
+            e.emergencySingleApprover = req.emergencySingleApprover();
+        }
+        if (!changed.isEmpty()) {
+            audit.record(tx, new AuditEvent(orgId, actorId(actor), actor.loginId(), AuditAction.POLICY_ORG_CHANGED, "org",
+                    Long.toString(orgId), changed), origin);
+        }
+        return toOrg(tx, e);
+    }
+
+    /** The organization's classification settings. */
+    public OrgPolicy policy(Tx tx, long orgId) {
+        OrganizationEntity e = find(tx, orgId);
+        return new OrgPolicy(e.defaultCeiling, e.emergencyMaxHours, e.emergencySingleApprover);
+    }
+
     /** How many pending or approved devices one user may have; for the operator (no org) the default. */
     public int maxDevicesPerUser(Tx tx, Long orgId) {
         return orgId == null ? DEFAULT_MAX_DEVICES : find(tx, orgId).maxDevicesPerUser;
@@ -174,7 +222,8 @@ public final class OrgService {
                 .setParameter("org", e.id).getSingleResult();
         List<String> factors = new ArrayList<>();
         decode(e.allowedFactors).forEach(f -> factors.add(f.wireName()));
-        return new Org(Long.toString(e.id), e.name, e.lgCode, factors, count, e.createdAt, e.maxDevicesPerUser);
+        return new Org(Long.toString(e.id), e.name, e.lgCode, factors, count, e.createdAt, e.maxDevicesPerUser,
+                new OrgPolicy(e.defaultCeiling, e.emergencyMaxHours, e.emergencySingleApprover));
     }
 
     static Long actorId(Principal actor) {

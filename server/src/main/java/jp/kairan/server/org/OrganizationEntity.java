@@ -19,6 +19,12 @@ class OrganizationEntity {
     String allowedFactors;
     @Column(name = "max_devices_per_user")
     int maxDevicesPerUser;
+    @Column(name = "default_ceiling")
+    String defaultCeiling = "II";
+    @Column(name = "emergency_max_hours")
+    int emergencyMaxHours = 72;
+    @Column(name = "emergency_single_approver")
+    boolean emergencySingleApprover;
     @Column(name = "created_at")
     Instant createdAt;
     @Version

@@ -73,6 +73,11 @@ public final class FoldedText {
         return folded;
     }
 
+    /** The text as it was written. */
+    public String original() {
+        return original;
+    }
+
     /** The index in the original text of the folded character at {@code index}. */
     public int source(int index) {
         return source[index];

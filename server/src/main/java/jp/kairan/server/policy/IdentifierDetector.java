@@ -15,8 +15,15 @@ import java.util.List;
 public final class IdentifierDetector {
     /** How far before a number (in characters of the original text) a label counts. */
     static final int WINDOW_BEFORE = 100;
-    /** How far after a number a label counts ("…123456789018（マイナンバー）"). */
+    /** How far after a number a keyword counts ("…123456789018（マイナンバー）"). */
     static final int WINDOW_AFTER = 30;
+    /** How far after a number another label counts: right behind it only ("…0001（注文番号）"). */
+    static final int OTHER_WINDOW_AFTER = 6;
+    /**
+     * Labels precede values in Japanese; a word after the number is weighed as if this much further away, so that
+     * "個人番号は 1347-5393-9373、口座は…" reads as a My Number.
+     */
+    static final int AFTER_PENALTY = 10;
 
     static final List<String> MY_NUMBER_KEYWORDS = folded("マイナンバー", "個人番号", "my number", "mynumber", "共通番号",
             "通知カード", "個人識別番号");
@@ -25,7 +32,12 @@ public final class IdentifierDetector {
     /** Labels of other twelve-digit numbers that pass the My Number check by chance. */
     static final List<String> OTHER_NUMBER_LABELS = folded("注文番号", "受付番号", "問合せ番号", "問い合わせ番号", "伝票番号",
             "管理番号", "整理番号", "請求番号", "契約番号", "予約番号", "申込番号", "会社法人等番号", "法人番号", "登録番号", "免許証",
-            "照会番号", "電話", "tel", "携帯", "fax", "口座", "シリアル", "製造番号", "品番", "型番", "jan", "伝票", "order", "invoice");
+            "照会番号", "電話", "tel", "携帯", "fax", "口座", "シリアル", "製造番号", "品番", "型番", "jan", "伝票", "order", "invoice",
+            "タイムスタンプ", "日時", "ログ", "会議id", "ミーティングid", "meetingid", "ウェビナーid", "パスコード", "passcode",
+            "zoom", "teams", "資産番号", "追跡番号", "顧客番号", "会員番号", "職員番号", "社員番号", "証券番号", "被保険者番号",
+            "保険証", "郵便", "内線", "文書番号", "案件番号", "チケット", "ticket", "着信", "折り返し", "+81");
+    /** Words that end a label of some other number ("資産番号", "会員no."), when no keyword covers them. */
+    static final List<String> GENERIC_LABEL_ENDS = folded("番号", "no.", "id", "コード");
 
     private IdentifierDetector() {
     }
@@ -43,16 +55,18 @@ public final class IdentifierDetector {
                 folded = FoldedText.of(text);
             }
             if (d.length() == 12 && CheckDigits.myNumber(d) && !CheckDigits.degenerate(d)) {
-                int keyword = nearest(folded, MY_NUMBER_KEYWORDS, run);
-                int other = nearest(folded, OTHER_NUMBER_LABELS, run);
+                int keyword = nearest(folded, MY_NUMBER_KEYWORDS, run, WINDOW_AFTER);
+                int other = Math.min(positive(nearest(folded, OTHER_NUMBER_LABELS, run, OTHER_WINDOW_AFTER)),
+                        positive(genericLabel(folded, run)));
+                other = other == Integer.MAX_VALUE ? -1 : other;
                 if (keyword >= 0 && (other < 0 || keyword <= other)) {
                     found.add(Finding.classI("my_number", Verdict.BLOCK, run.start(), run.end(), mask(d, 4, 4)));
                 } else if (other < 0) {
                     found.add(Finding.classI("my_number", Verdict.WARN, run.start(), run.end(), mask(d, 4, 4)));
                 }
-            } else if (d.length() == 11 && nearest(folded, RESIDENT_CODE_KEYWORDS, run) >= 0 && !CheckDigits.degenerate(d)) {
+            } else if (d.length() == 11 && nearest(folded, RESIDENT_CODE_KEYWORDS, run, WINDOW_AFTER) >= 0 && !CheckDigits.degenerate(d)) {
                 found.add(Finding.classI("resident_code", Verdict.BLOCK, run.start(), run.end(), mask(d, 11, 0)));
-            } else if (d.length() == 10 && nearest(folded, PENSION_KEYWORDS, run) >= 0 && !CheckDigits.degenerate(d)) {
+            } else if (d.length() == 10 && nearest(folded, PENSION_KEYWORDS, run, WINDOW_AFTER) >= 0 && !CheckDigits.degenerate(d)) {
                 found.add(Finding.classI("basic_pension_number", Verdict.BLOCK, run.start(), run.end(), mask(d, 4, 0)));
             }
         }
@@ -63,7 +77,7 @@ public final class IdentifierDetector {
      * The distance (in original characters) from the run to the closest occurrence of any of {@code keywords}
      * within the window, or −1 when there is none.
      */
-    private static int nearest(FoldedText folded, List<String> keywords, DigitRuns.Run run) {
+    private static int nearest(FoldedText folded, List<String> keywords, DigitRuns.Run run, int windowAfter) {
         int best = -1;
         for (String k : keywords) {
             for (int at : folded.occurrences(k)) {
@@ -75,9 +89,10 @@ public final class IdentifierDetector {
                     }
                 } else if (at >= run.end()) {
                     distance = at - run.end();
-                    if (distance > WINDOW_AFTER) {
+                    if (distance > windowAfter) {
                         continue;
                     }
+                    distance += AFTER_PENALTY;
                 } else {
                     continue;
                 }
@@ -87,6 +102,54 @@ public final class IdentifierDetector {
             }
         }
         return best;
+    }
+
+    /**
+     * The distance to the closest label of some other number written the generic way (資産番号, 会員No., 会議ID) before
+     * the run: a label end preceded by a kanji or katakana word and not part of a My Number keyword; −1 when none.
+     */
+    private static int genericLabel(FoldedText folded, DigitRuns.Run run) {
+        String f = folded.text();
+        int best = -1;
+        for (String end : GENERIC_LABEL_ENDS) {
+            int from = 0;
+            int at;
+            while ((at = f.indexOf(end, from)) >= 0) {
+                from = at + 1;
+                if (at == 0 || folded.source(at) >= run.start() || !wordChar(folded.original().charAt(folded.source(at - 1)))
+                        || insideKeyword(f, at, end.length())) {
+                    continue;
+                }
+                int distance = run.start() - folded.source(at);
+                if (distance <= WINDOW_BEFORE && (best < 0 || distance < best)) {
+                    best = distance;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static boolean wordChar(char c) {
+        Character.UnicodeScript s = Character.UnicodeScript.of(c);
+        return s == Character.UnicodeScript.HAN || s == Character.UnicodeScript.KATAKANA && c != 'ノ' || c >= 'a' && c <= 'z'
+                || c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean insideKeyword(String folded, int at, int length) {
+        for (List<String> keywords : List.of(MY_NUMBER_KEYWORDS, RESIDENT_CODE_KEYWORDS, PENSION_KEYWORDS)) {
+            for (String k : keywords) {
+                int from = Math.max(0, at + length - k.length());
+                int found = folded.indexOf(k, from);
+                if (found >= 0 && found <= at && found + k.length() >= at + length) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int positive(int distance) {
+        return distance < 0 ? Integer.MAX_VALUE : distance;
     }
 
     /** All digits but the last four as {@code *}, in groups of {@code first} then {@code group} (0: no more groups). */

@@ -71,13 +71,20 @@ public final class PersonFinder {
         while (i < tokens.size()) {
             Token t = tokens.get(i);
             int consumed;
-            if (t.surname()) {
+            if (pseudonymLetter(t) && i + 1 < tokens.size() && honorific(tokens.get(i + 1))) {
+                // Aさん, Ｂ氏: a pseudonym
+                found.add(person(compact, Kind.MASKED, t, t, 1));
+                consumed = 2;
+            } else if (labelledSubject(tokens, i) && (consumed = labelled(compact, tokens, i, found)) > 0) {
+                // 「児童氏名：川口 心愛（5）」: the value of a subject label is a name, whatever the dictionary says
+            } else if (t.katakana()) {
+                consumed = katakana(compact, tokens, i, found);
+            } else if (t.surname() || t.place() && givenNameFollows(tokens, i + 1)) {
+                // 太田 and 川口 are places too: a given name after them makes them surnames.
                 consumed = surname(compact, tokens, i, found);
             } else if (t.givenName()) {
                 consumed = givenName(compact, tokens, i, found);
-            } else if (t.katakana()) {
-                consumed = katakana(compact, tokens, i, found);
-            } else if (t.latinCapitalized()) {
+            } else if (t.latinName()) {
                 consumed = latin(compact, tokens, i, found);
             } else {
                 consumed = 1;
@@ -101,14 +108,18 @@ public final class PersonFinder {
             last = tokens.get(j++);
             full = true;
         } else {
-            // A given name the dictionary does not know: one to three kanji, then an honorific or an age.
+            // A given name the dictionary does not know: one to three kanji, or two to four kana (さくら, ゆい), then an
+            // honorific or a parenthesis (an age); after a label (氏名：) nothing needs to follow.
             int k = j;
             int chars = 0;
-            while (k < tokens.size() && tokens.get(k).kanji() && !ROLES.contains(tokens.get(k).text) && chars < 3) {
+            boolean kana = k < tokens.size() && kanaRun(tokens.get(k).text) && !tokens.get(k).pos.startsWith("助");
+            while (k < tokens.size() && (kana ? kanaRun(tokens.get(k).text) && !HONORIFICS.contains(tokens.get(k).text)
+                    : tokens.get(k).kanji() && !ROLES.contains(tokens.get(k).text)) && chars < 4) {
                 chars += tokens.get(k).text.length();
                 k++;
             }
-            if (k > j && chars <= 3 && k < tokens.size() && (honorific(tokens.get(k)) || tokens.get(k).openParen())) {
+            boolean fits = kana ? chars >= 2 && chars <= 4 : chars >= 1 && chars <= 3;
+            if (k > j && fits && (k < tokens.size() && (honorific(tokens.get(k)) || tokens.get(k).openParen()))) {
                 last = tokens.get(k - 1);
                 j = k;
                 full = true;
@@ -130,11 +141,94 @@ public final class PersonFinder {
             kind = Kind.FULL;
         } else if (j < tokens.size() && honorific(tokens.get(j))) {
             kind = Kind.PARTIAL;
+        } else if (j < tokens.size() && tokens.get(j).openParen() && !staffInParens(tokens, j)) {
+            kind = Kind.PARTIAL; // 小林（滞納整理番号 …）, 西村（H2.11.3生）
         } else {
             return j - i; // a bare surname: in Japanese offices, a colleague
         }
         found.add(person(c, kind, surname, last, surname.text.length()));
         return j - i;
+    }
+
+    /** The value of a subject label up to a parenthesis, a comma, an honorific or the line's end, as a name. */
+    private static int labelled(Compact c, List<Token> tokens, int i, List<Person> found) {
+        int j = i;
+        int chars = 0;
+        boolean masked = false;
+        while (j < tokens.size() && chars <= 12) {
+            Token t = tokens.get(j);
+            if (t.openParen() || honorific(t) || isOneOf(t.text, "、", "，", ",", "。", "\n", "：", ":") || t.text.contains("\n")
+                    || t.pos.startsWith("助詞") || t.pos.contains("数")) {
+                break;
+            }
+            masked |= t.mask();
+            chars += t.text.length();
+            j++;
+        }
+        if (j == i || chars < 2 || chars > 12) {
+            return 0;
+        }
+        if (masked || pseudonymAt(tokens, j)) {
+            found.add(person(c, Kind.MASKED, tokens.get(i), tokens.get(j - 1), 0));
+            return j - i;
+        }
+        String value = c.text.substring(tokens.get(i).start, tokens.get(j - 1).end);
+        boolean full = c.spaced(tokens.get(i).start, tokens.get(j - 1).end) || j - i >= 2 || value.length() >= 4
+                || value.contains(" ") || value.contains("・");
+        Token first = tokens.get(i);
+        int keep = first.surname() ? first.text.length() : Math.min(1, value.length());
+        found.add(person(c, full ? Kind.FULL : Kind.PARTIAL, first, tokens.get(j - 1), keep));
+        return j - i;
+    }
+
+    /** Whether the parenthesis at {@code j} holds a department or an extension: 田中（福祉課）, 佐藤（内線2150）. */
+    private static boolean staffInParens(List<Token> tokens, int j) {
+        for (int k = j + 1; k < Math.min(tokens.size(), j + 6); k++) {
+            String t = tokens.get(k).text;
+            if (t.equals("）") || t.equals(")")) {
+                return false;
+            }
+            if (t.endsWith("課") || t.endsWith("係") || t.endsWith("室") || t.equals("内線") || t.equals("担当") || ROLES.contains(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Tokens {@code k - 2} .. {@code k} joined: 査察/指導/員 → 査察指導員. */
+    private static String joined(List<Token> tokens, int k) {
+        StringBuilder b = new StringBuilder();
+        for (int x = Math.max(0, k - 2); x <= k; x++) {
+            b.append(tokens.get(x).text);
+        }
+        return b.toString();
+    }
+
+    /** Whether a given name starts at {@code j}: a dictionary one, or kana before a personal suffix (さくらちゃん). */
+    private static boolean givenNameFollows(List<Token> tokens, int j) {
+        if (j >= tokens.size()) {
+            return false;
+        }
+        if (tokens.get(j).givenName()) {
+            return true;
+        }
+        int k = j;
+        int chars = 0;
+        while (k < tokens.size() && kanaRun(tokens.get(k).text) && !HONORIFICS.contains(tokens.get(k).text) && chars < 5) {
+            chars += tokens.get(k).text.length();
+            k++;
+        }
+        return k > j && chars >= 2 && k < tokens.size() && tokens.get(k).pos.startsWith("名詞-接尾-人名");
+    }
+
+    private static boolean kanaRun(String text) {
+        for (int k = 0; k < text.length(); k++) {
+            char ch = text.charAt(k);
+            if (!(ch >= 'ぁ' && ch <= 'ゖ' || ch >= 'ァ' && ch <= 'ヶ' || ch == 'ー')) {
+                return false;
+            }
+        }
+        return !text.isEmpty();
     }
 
     private static int givenName(Compact c, List<Token> tokens, int i, List<Person> found) {
@@ -180,8 +274,10 @@ public final class PersonFinder {
             found.add(person(c, Kind.MASKED, first, tokens.get(j + masksAt(tokens, j) - 1), whole.length()));
             return j - i + masksAt(tokens, j);
         }
-        if (j < tokens.size() && honorific(tokens.get(j)) && !staff(tokens, i, j)) {
-            boolean full = parts >= 2 || chars >= 5 || c.spaced(first.start, last.end);
+        boolean multiPart = parts >= 2 || c.spaced(first.start, last.end);
+        boolean after = j < tokens.size() && (honorific(tokens.get(j)) || multiPart && tokens.get(j).openParen());
+        if ((after || multiPart && labelledSubject(tokens, i)) && !staff(tokens, i, j)) {
+            boolean full = multiPart || chars >= 5;
             int keep = Math.min(whole.length(), full ? Math.max(2, whole.length() / 2) : whole.length());
             found.add(person(c, full ? Kind.FULL : Kind.PARTIAL, first, last, keep));
         }
@@ -189,16 +285,43 @@ public final class PersonFinder {
     }
 
     private static int latin(Compact c, List<Token> tokens, int i, List<Person> found) {
-        // "Maria Santos さん": two capitalized words and an honorific.
+        // "Maria Santos さん", "Mr. Carlos Mendes", "SATO Haruka": two or three name-like words that are not
+        // common English or product words. Only messages with a ledger word get here, so a pair is enough.
         int j = i;
-        while (j < tokens.size() && tokens.get(j).latinCapitalized() && j - i < 4) {
-            j++;
+        int words = 0;
+        int end = i;
+        boolean lowerCased = false;
+        while (j < tokens.size() && words < 3) {
+            Token t = tokens.get(j);
+            if (t.latinName() && !LATIN_STOP.contains(t.text.toLowerCase(java.util.Locale.ROOT))) {
+                words++;
+                lowerCased |= !t.allCaps();
+                end = j + 1;
+                j++;
+            } else if (t.text.isBlank() && j + 1 < tokens.size() && tokens.get(j + 1).latinName()) {
+                j++;
+            } else {
+                break;
+            }
         }
-        if (j - i >= 2 && j < tokens.size() && honorific(tokens.get(j))) {
+        j = end;
+        if (words >= 2 && lowerCased && !staff(tokens, i, j)) {
             found.add(person(c, Kind.FULL, tokens.get(i), tokens.get(j - 1), tokens.get(i).text.length()));
         }
-        return j - i;
+        return Math.max(1, j - i);
     }
+
+    /** Latin words that are not names in a Japanese office's chat. */
+    private static final java.util.Set<String> LATIN_STOP = java.util.Set.of("mr", "ms", "mrs", "miss", "dr", "microsoft",
+            "teams", "google", "zoom", "windows", "office", "excel", "word", "outlook", "chrome", "edge", "meet", "webex",
+            "line", "slack", "box", "cisco", "apple", "amazon", "japan", "tokyo", "osaka", "city", "hall", "center",
+            "centre", "support", "help", "desk", "note", "tax", "notice", "meeting", "update", "please", "thanks", "thank",
+            "dear", "hi", "hello", "regards", "best", "fyi", "tbd", "asap", "id", "pdf", "csv", "url", "dv", "npo", "cw",
+            "ok", "re", "fw", "fwd", "subject", "from", "to", "cc", "date", "yes", "no", "the", "this", "that", "and",
+            "for", "can", "could", "will", "debtor", "child", "applicant", "case", "file", "form", "list", "status",
+            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+            "april", "may", "june", "july", "august", "september", "october", "november", "december", "vpn", "pc", "it",
+            "wi", "fi", "lan", "usb", "ai", "faq", "qa", "mail", "email", "web", "site", "system", "server", "data");
 
     /** Whether the name at tokens [i, j) is staff: a role follows or precedes it, or it is addressed or writing. */
     private static boolean staff(List<Token> tokens, int i, int j) {
@@ -207,7 +330,8 @@ public final class PersonFinder {
             Token h = tokens.get(after);
             // Vocative at the start of the message or a line: 「田中さん、」
             boolean lineStart = i == 0 || tokens.get(i - 1).text.contains("\n");
-            if (lineStart && after + 1 < tokens.size() && isOneOf(tokens.get(after + 1).text, "、", ",", "，", "\n", "!", "！")) {
+            if (lineStart && after + 1 < tokens.size() && isOneOf(tokens.get(after + 1).text, "、", ",", "，", "\n", "!", "！")
+                    && requestFollows(tokens, after + 1)) {
                 return true;
             }
             after++;
@@ -227,7 +351,8 @@ public final class PersonFinder {
         // 福祉課の中島 / 担当CWの山田 / 担当：佐藤
         for (int k = i - 1; k >= Math.max(0, i - 3); k--) {
             String p = tokens.get(k).text;
-            if (STAFF_BEFORE.contains(p) || p.endsWith("課") || p.endsWith("係") || p.endsWith("センター")) {
+            if (STAFF_BEFORE.contains(p) || p.endsWith("課") || p.endsWith("係") || p.endsWith("センター")
+                    || STAFF_TITLE_ENDS.stream().anyMatch(joined(tokens, k)::endsWith)) {
                 return true;
             }
             if (!isOneOf(p, "の", "：", ":", "・", "　", " ", "、")) {
@@ -236,6 +361,86 @@ public final class PersonFinder {
         }
         if (i == 0 && j < tokens.size() && tokens.get(j).text.equals("です")) {
             return true;
+        }
+        // NPO法人ひだまりの岡本さん, 〇〇法律事務所の林弁護士: someone speaking for an organization
+        for (int k = i - 1; k >= Math.max(0, i - 6); k--) {
+            String p = tokens.get(k).text;
+            if (isOneOf(p, "、", "。", "\n", "，", ",") || p.contains("\n")) {
+                break;
+            }
+            if (ORGANIZATIONS.stream().anyMatch(p::contains)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Words of organizations whose people act in their role. */
+    private static final List<String> ORGANIZATIONS = List.of("法人", "株式会社", "有限会社", "協会", "事務所", "病院",
+            "クリニック", "大学", "NPO", "社協", "協議会", "財団", "組合");
+
+    /** Endings of staff titles written before a name: 査察指導員の荻野, 保健師 佐藤. */
+    private static final List<String> STAFF_TITLE_ENDS = List.of("指導員", "相談員", "支援員", "専門員", "調査員", "徴収員",
+            "保健師", "看護師", "福祉士", "心理士", "心理司", "福祉司", "指導主事", "主査", "主任", "主幹");
+
+    /** Words of a request or greeting, which make 「田中さん、…」 an address to a colleague. */
+    private static final List<String> REQUESTS = List.of("お疲れ", "おつかれ", "お願い", "おねがい", "すみません", "ください",
+            "下さい", "ありがとう", "教えて", "いかが", "でしょうか", "ますか", "ませんか", "確認して", "ご確認", "よろしく", "宜しく",
+            "至急", "共有します", "連絡します", "相談です", "相談させて");
+
+    private static boolean requestFollows(List<Token> tokens, int from) {
+        StringBuilder rest = new StringBuilder();
+        for (int k = from; k < tokens.size() && rest.length() < 200; k++) {
+            rest.append(tokens.get(k).text);
+        }
+        for (String r : REQUESTS) {
+            if (rest.indexOf(r) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Labels of a form or note whose value is the person the record is about. */
+    private static final java.util.Set<String> SUBJECT_LABELS = java.util.Set.of("氏名", "申請者", "児童", "対象者", "相談者",
+            "受給者", "世帯主", "本人", "対象児童", "被保護者", "滞納者", "通告児童", "児童氏名", "名前", "対象児", "利用者", "被相談者",
+            "納税者", "納税義務者", "債務者", "請求者", "届出人", "転入者", "転出者", "患者", "要保護児童", "保護者",
+            "妻", "夫", "長男", "長女", "次男", "次女", "三男", "三女", "母", "父", "祖母", "祖父", "世帯員", "同居人", "配偶者");
+
+    private static boolean pseudonymLetter(Token t) {
+        if (t.text.length() != 1) {
+            return false;
+        }
+        char ch = t.text.charAt(0);
+        return ch >= 'A' && ch <= 'Z' || ch >= 'Ａ' && ch <= 'Ｚ' || "甲乙丙丁".indexOf(ch) >= 0;
+    }
+
+    /** Family words that label a name without a colon: 「妻 ブイ・ティ・マイ」, 「世帯主 山田太郎」. */
+    private static final java.util.Set<String> FAMILY_LABELS = java.util.Set.of("妻", "夫", "長男", "長女", "次男", "次女",
+            "三男", "三女", "母", "父", "祖母", "祖父", "世帯主", "世帯員", "同居人", "配偶者");
+
+    /**
+     * Whether the name at token {@code i} follows a subject label: 「児童氏名：」, 「申請者:」; or, without a colon,
+     * a family word before something that looks like a name.
+     */
+    private static boolean labelledSubject(List<Token> tokens, int i) {
+        int k = i - 1;
+        if (k >= 0 && isOneOf(tokens.get(k).text, "：", ":", "　", " ", "】")) {
+            k--;
+        } else {
+            Token t = tokens.get(i);
+            return k >= 0 && FAMILY_LABELS.contains(tokens.get(k).text)
+                    && (t.surname() || t.givenName() || t.katakana() || t.latinName() || t.place());
+        }
+        if (k < 0) {
+            return false;
+        }
+        StringBuilder label = new StringBuilder();
+        for (; k >= 0 && label.length() < 6; k--) {
+            label.insert(0, tokens.get(k).text);
+            if (SUBJECT_LABELS.contains(label.toString())) {
+                return true;
+            }
         }
         return false;
     }
@@ -301,6 +506,10 @@ public final class PersonFinder {
             return pos.endsWith("人名-名");
         }
 
+        boolean place() {
+            return pos.contains("固有名詞-地域");
+        }
+
         boolean mask() {
             for (int k = 0; k < text.length(); k++) {
                 if (MASKS.indexOf(text.charAt(k)) < 0) {
@@ -319,6 +528,16 @@ public final class PersonFinder {
             return !text.isEmpty() && pos.startsWith("名詞") && !pos.contains("接尾") && !pos.contains("数");
         }
 
+        boolean kana() {
+            for (int k = 0; k < text.length(); k++) {
+                char ch = text.charAt(k);
+                if (!(ch >= 'ぁ' && ch <= 'ゖ' || ch >= 'ァ' && ch <= 'ヶ' || ch == 'ー')) {
+                    return false;
+                }
+            }
+            return !text.isEmpty() && !HONORIFICS.contains(text) && !pos.startsWith("助") && !pos.contains("接尾");
+        }
+
         boolean katakana() {
             for (int k = 0; k < text.length(); k++) {
                 char ch = text.charAt(k);
@@ -327,6 +546,23 @@ public final class PersonFinder {
                 }
             }
             return !text.isEmpty();
+        }
+
+        /** "Santos" or "SATO". */
+        boolean latinName() {
+            return latinCapitalized() || allCaps();
+        }
+
+        boolean allCaps() {
+            if (text.length() < 2 || text.length() > 12) {
+                return false;
+            }
+            for (int k = 0; k < text.length(); k++) {
+                if (text.charAt(k) < 'A' || text.charAt(k) > 'Z') {
+                    return false;
+                }
+            }
+            return true;
         }
 
         boolean latinCapitalized() {

@@ -18,13 +18,15 @@ public final class TopicDetector {
     /** How far (in characters) a person may stand from a ledger word in long messages. */
     static final int WINDOW = 200;
 
-    private static final Pattern AGE = Pattern.compile("\\d{1,3}歳|\\d{1,3}才|(?<![a-z])(小|中|高)[1-6](?![0-9])|生後\\d+[かヶケ]?月");
+    private static final Pattern AGE = Pattern.compile("\\d{1,3}歳|\\d{1,3}才|(?<![a-z])(小|中|高)[1-6](?![0-9])|生後\\d+[かヶケ]?月"
+            + "|[(（]\\d{1,3}[)）]");
     private static final Pattern BIRTH_DATE = Pattern.compile(
             "((明治|大正|昭和|平成|令和|[MTSHR])\\s?\\d{1,2}|\\d{4})[年./-]\\s?\\d{1,2}[月./-]\\s?\\d{1,2}日?\\s?(生|生まれ)"
                     + "|生年月日[:\\s]*((明治|大正|昭和|平成|令和|[MTSHR])\\s?\\d{1,2}|\\d{4})");
-    private static final Pattern ADDRESS = Pattern.compile("\\d+丁目|\\d+番地|\\d+番\\d+号|[町目]\\s?\\d+-\\d+(-\\d+)?|[市町村区]\\S{0,12}\\d+-\\d+-\\d+");
+    private static final Pattern ADDRESS = Pattern.compile("\\d+丁目|\\d+番地|\\d+番\\d+号|\\p{IsHan}\\s?\\d{1,4}-\\d{1,4}(-\\d{1,4})?(?![0-9])");
     private static final Pattern CASE_NUMBER = Pattern.compile(
-            "(ケース|世帯|宛名|受給者|相談|事件|管理|個人)(番号|no\\.?|ナンバー|コード)\\s?[:：]?\\s?[a-z]?-?\\d{3,}", Pattern.CASE_INSENSITIVE);
+            "(ケース|世帯|宛名|受給者|相談|受付|受理|事件|管理|整理|顛末簿|台帳|記録)(票|簿)?\\s?(番号|no\\.?|ナンバー|コード|の)\\s?[:：]?\\s?"
+                    + "([a-z\\p{IsHan}]{0,3}-?[0-9a-z]*\\d[0-9a-z-]*)", Pattern.CASE_INSENSITIVE);
     private static final Pattern PHONE = Pattern.compile("0\\d{1,4}-\\d{1,4}-\\d{3,4}|0[789]0\\d{8}");
     private static final Pattern FULL_BIRTH_DATE = BIRTH_DATE;
     private static final String SAMPLE_WORDS = "記入例|見本|サンプル|回答例|例文|テンプレート";
@@ -59,8 +61,9 @@ public final class TopicDetector {
         if (SAMPLE.matcher(nfkc).find()) {
             return found; // a form sample: 記入例 山田太郎
         }
-        boolean otherIdentifier = AGE.matcher(nfkc).find() || BIRTH_DATE.matcher(nfkc).find() || ADDRESS.matcher(nfkc).find()
-                || CASE_NUMBER.matcher(nfkc).find() || PHONE.matcher(nfkc).find();
+        boolean address = ADDRESS.matcher(nfkc).find();
+        boolean otherIdentifier = AGE.matcher(nfkc).find() || BIRTH_DATE.matcher(nfkc).find() || address
+                || caseNumber(nfkc) != null || PHONE.matcher(nfkc).find();
         boolean anyPerson = false;
         for (PersonFinder.Person p : PersonFinder.find(text)) {
             Terms.Hit cue = nearestCue(hits, p.start(), p.end(), text.length());
@@ -68,30 +71,42 @@ public final class TopicDetector {
                 continue;
             }
             anyPerson |= p.kind() != PersonFinder.Kind.STAFF;
-            Verdict verdict = switchVerdict(p.kind(), otherIdentifier, guarded, nfkc);
+            Verdict verdict = switchVerdict(p.kind(), otherIdentifier, guarded, address, nfkc);
             if (verdict != Verdict.ALLOW) {
                 found.add(Finding.classI(cue.topic().id(), verdict, p.start(), p.end(), p.excerpt()));
             }
         }
         if (!anyPerson && !guarded) {
-            var m = CASE_NUMBER.matcher(nfkc);
-            if (m.find()) {
+            String number = caseNumber(nfkc);
+            if (number != null) {
                 Terms.Hit cue = firstPersonCue(hits);
-                found.add(Finding.classI(cue.topic().id(), Verdict.WARN, cue.start(), cue.end(), maskDigits(m.group())));
+                found.add(Finding.classI(cue.topic().id(), Verdict.WARN, cue.start(), cue.end(), maskDigits(number)));
             }
         }
         return found;
     }
 
-    private static Verdict switchVerdict(PersonFinder.Kind kind, boolean otherIdentifier, boolean guarded, String nfkc) {
+    /** A case, reception or ledger number with at least three digits, or null. */
+    private static String caseNumber(String nfkc) {
+        var m = CASE_NUMBER.matcher(nfkc);
+        while (m.find()) {
+            if (m.group(4).chars().filter(Character::isDigit).count() >= 3) {
+                return m.group();
+            }
+        }
+        return null;
+    }
+
+    private static Verdict switchVerdict(PersonFinder.Kind kind, boolean otherIdentifier, boolean guarded, boolean address,
+                                         String nfkc) {
         switch (kind) {
             case FULL:
                 return Verdict.BLOCK;
             case PARTIAL:
                 return otherIdentifier ? Verdict.BLOCK : guarded ? Verdict.ALLOW : Verdict.WARN;
             case MASKED:
-                // A masked name with a full birth date is re-identifiable.
-                return FULL_BIRTH_DATE.matcher(nfkc).find() ? Verdict.BLOCK : Verdict.ALLOW;
+                // A masked name with a full birth date or a street address is re-identifiable.
+                return address || FULL_BIRTH_DATE.matcher(nfkc).find() ? Verdict.BLOCK : Verdict.ALLOW;
             default:
                 return Verdict.ALLOW;
         }

@@ -52,6 +52,7 @@ public final class RoomService {
     private final RoomEvents events;
     private final RoomRepository repository = new RoomRepository();
     private final AsyncLoadingCache<Long, Membership> memberships;
+    private volatile RoomPolicyView policies = RoomPolicyView.NONE;
 
     public RoomService(Database db, Clock clock, AuditService audit, RoomEvents events) {
         this.db = db;
@@ -60,6 +61,11 @@ public final class RoomService {
         this.events = events;
         this.memberships = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(30))
                 .buildAsync((roomId, executor) -> db.inTransaction(tx -> repository.membership(tx, roomId)));
+    }
+
+    /** Where room details get their ceiling and emergency mode; set once while wiring the server. */
+    public void usePolicies(RoomPolicyView view) {
+        this.policies = view;
     }
 
     /** The cached membership of a room; completes at once when cached. Never blocks. */
@@ -350,7 +356,7 @@ public final class RoomService {
         String myRole = rows.stream().filter(m -> m.userId() == viewerId).map(m -> m.role().wireName()).findFirst().orElse(null);
         return new RoomDetail(Long.toString(room.id()), Long.toString(room.orgId()), room.kind(),
                 displayName(room, rows, viewerId), room.archivedAt() != null, room.createdAt(), member ? myRole : null,
-                !member || room.archivedAt() != null, room.lastSeq(), members);
+                !member || room.archivedAt() != null, room.lastSeq(), members, policies.policy(tx, roomId));
     }
 
     /** A direct talk is named after the other person; seen from outside, after both. */

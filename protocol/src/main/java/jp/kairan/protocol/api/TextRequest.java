@@ -1,0 +1,5 @@
+package jp.kairan.protocol.api;
+
+/** A draft to check: {@code {"text": "…"}}. */
+public record TextRequest(String text) {
+}
