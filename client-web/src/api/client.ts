@@ -21,7 +21,7 @@ type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? Q : undefined;
 type ResultOf<O> = O extends { responses: { 200: infer R } } ? Json<R>
   : O extends { responses: { 201: infer R } } ? Json<R> : void;
 
-type Options<O> = { body?: BodyOf<O>; params?: ParamsOf<O>; query?: QueryOf<O> }
+type Options<O> = { body?: BodyOf<O>; params?: ParamsOf<O>; query?: QueryOf<O>; signal?: AbortSignal }
   & (BodyOf<O> extends undefined ? unknown : { body: BodyOf<O> })
   & (ParamsOf<O> extends undefined ? unknown : { params: ParamsOf<O> });
 type OptionsArg<O> = object extends Options<O> ? [options?: Options<O>] : [options: Options<O>];
@@ -110,21 +110,6 @@ export class ApiClient implements WipeTarget {
       if (!isApiError(e, 'token_expired')) throw e;
       await this.refresh();
       return send();
-    }
-  }
-
-  /**
-   * A call that the generated contract does not type (an endpoint newer than the client's copy of openapi.yaml):
-   * the same headers, errors and refresh-once as `call`, but the caller checks the answer (`unknown`).
-   * `signal` cancels it (`aborted`).
-   */
-  async callUnchecked(method: Method, path: string, options: RawOptions = {}): Promise<unknown> {
-    try {
-      return await this.send(method, path, options);
-    } catch (e) {
-      if (!isApiError(e, 'token_expired')) throw e;
-      await this.refresh();
-      return this.send(method, path, options);
     }
   }
 

@@ -188,7 +188,7 @@ describe('classes and marks', () => {
 
 describe('terms', () => {
   it('finds words that are empty or longer than 40 characters', () => {
-    const term = (w: string) => ({ category: 'welfare', kind: 'cue' as const, term: w });
+    const term = (w: string) => ({ category: 'welfare' as const, kind: 'cue' as const, term: w });
     expect(invalidTerms([term('就労自立給付金'), term('  '), term('あ'.repeat(40)), term('あ'.repeat(41)), term('😀'.repeat(40))]))
       .toEqual([1, 3]);
   });
@@ -237,15 +237,21 @@ describe('PolicyApi', () => {
   });
 
   it('puts ceilings, org policies and terms, and calls the emergency endpoints', async () => {
-    const { calls, policy } = stub((url) => (url.endsWith('/terms') ? json(200, { terms: [], categories: [], builtIn: {} }) : new Response(null, { status: 204 })));
-    await policy.setCeiling('7', 'III');
+    const roomPolicy = { ceiling: 'III', ownCeiling: 'III', orgDefault: 'II', effectiveCeiling: 'III', emergency: null };
+    const org = { defaultCeiling: 'II' as const, emergencyMaxHours: 72, emergencySingleApprover: true };
+    const { calls, policy } = stub((url) => {
+      if (url.endsWith('/terms')) return json(200, { terms: [{ category: 'welfare', kind: 'cue', term: '就労自立給付金' }], categories: [], builtIn: {} });
+      if (url.startsWith('/api/v1/orgs/')) return json(200, { id: '1', name: '回覧市', policy: org });
+      return json(200, roomPolicy);
+    });
+    expect(await policy.setCeiling('7', 'III')).toEqual(roomPolicy);
     await policy.setCeiling('7', null);
     await policy.requestEmergency('7', '児童の安全確認', 24);
     await policy.approveEmergency('7');
     await policy.endEmergency('7');
-    const org = { defaultCeiling: 'II' as const, emergencyMaxHours: 72, emergencySingleApprover: true };
     expect(await policy.setOrgPolicy('1', org)).toEqual(org);
-    expect(await policy.setTerms('1', [{ category: 'welfare', kind: 'cue', term: '就労自立給付金' }])).toEqual([]);
+    expect(await policy.setTerms('1', [{ category: 'welfare', kind: 'cue', term: '就労自立給付金' }]))
+      .toEqual([{ category: 'welfare', kind: 'cue', term: '就労自立給付金' }]);
     expect(calls.map((c) => `${c.init.method} ${c.url} ${c.init.body ?? ''}`)).toEqual([
       'PUT /api/v1/rooms/7/policy {"ceiling":"III"}',
       'PUT /api/v1/rooms/7/policy {"ceiling":null}',

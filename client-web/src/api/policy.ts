@@ -5,79 +5,34 @@
  * The readers are lenient where POLICY.md asks for it: an unknown detector is shown by its `label`/`labelJa`,
  * and unknown fields are ignored.
  */
-import { ApiError, isApiError, type ApiClient } from './client';
+import { ApiError, isApiError, type ApiClient, type Schemas } from './client';
 import { isGatewayError } from '../gateway/connection';
 
 /** `I` is the most sensitive class, `IV` the least. */
-export type ImportanceClass = 'I' | 'II' | 'III' | 'IV';
+export type ImportanceClass = Schemas['ImportanceClass'];
 export const CLASSES: readonly ImportanceClass[] = ['I', 'II', 'III', 'IV'];
-export type Verdict = 'block' | 'warn' | 'allow';
+export type Verdict = Finding['verdict'];
 
 /** What the classifier found in a text; `start`/`end` are UTF-16 indices into the text sent, `end` exclusive. */
-export interface Finding {
-  detector: string;
-  class: ImportanceClass;
-  verdict: Verdict;
-  start: number;
-  end: number;
-  /** The offending part masked (`****-****-9018`, `山田**`). */
-  excerpt: string;
-  label: string;
-  labelJa: string;
-}
-
+export type Finding = Schemas['PolicyFinding'];
 /** The answer of `POST /rooms/{roomId}/messages/check`. */
-export interface CheckResult {
-  verdict: Verdict;
-  class: ImportanceClass;
-  ceiling: ImportanceClass;
-  emergency: boolean;
-  findings: Finding[];
-}
-
-export interface Emergency {
-  state: 'pending' | 'active';
-  reason: string;
-  hours: number;
-  requestedBy: string;
-  requestedByName: string;
-  requestedAt: string;
-  approvedBy: string | null;
-  approvedByName: string | null;
-  approvedAt: string | null;
-  endsAt: string | null;
-}
-
+export type CheckResult = Schemas['PolicyCheck'];
+export type Emergency = Schemas['Emergency'];
 /** `RoomDetail.policy` and the `room.policy` frame's `policy`. */
-export interface RoomPolicy {
-  ceiling: ImportanceClass;
-  /** The room's own setting; null: it follows the org default. */
-  ownCeiling: ImportanceClass | null;
-  orgDefault: ImportanceClass;
-  /** `I` during an active emergency, else `ceiling`. */
-  effectiveCeiling: ImportanceClass;
-  emergency: Emergency | null;
-}
+export type RoomPolicy = Schemas['RoomPolicy'];
+/** `Org.policy`, every field filled in. */
+export type OrgPolicy = Required<Schemas['OrgPolicy']>;
+/** One of an org's own dictionary words. */
+export type Term = Schemas['PolicyTerm'];
+export type TermCategory = Term['category'];
+export type TermKind = Term['kind'];
 
-/** `Org.policy`. */
-export interface OrgPolicy {
-  defaultCeiling: ImportanceClass;
-  emergencyMaxHours: number;
-  emergencySingleApprover: boolean;
-}
-
-export const TERM_CATEGORIES = ['welfare', 'tax', 'arrears', 'abuse', 'resident_registry', 'case_record', 'internal'] as const;
-export type TermKind = 'cue' | 'guard';
+export const TERM_CATEGORIES: readonly TermCategory[] = [
+  'welfare', 'tax', 'arrears', 'abuse', 'resident_registry', 'case_record', 'internal', 'general',
+];
 export const TERM_KINDS: readonly TermKind[] = ['cue', 'guard'];
 
-/** One of an org's own dictionary words. */
-export interface Term {
-  category: string;
-  kind: TermKind;
-  term: string;
-}
-
-/** The answer of `GET /orgs/{orgId}/policy/terms`. */
+/** The answer of `GET /orgs/{orgId}/policy/terms`, each category's built-in words as cues and guards. */
 export interface TermsView {
   terms: Term[];
   categories: string[];
@@ -195,7 +150,7 @@ function parseTerm(v: unknown): Term | null {
   const category = str(v.category);
   const term = str(v.term);
   if (!category || term === null || (v.kind !== 'cue' && v.kind !== 'guard')) return null;
-  return { category, kind: v.kind, term };
+  return { category: category as TermCategory, kind: v.kind, term };
 }
 
 const words = (v: unknown): string[] => (Array.isArray(v) ? v.filter((w): w is string => typeof w === 'string') : []);
@@ -334,66 +289,74 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-// ---- the calls -------------------------------------------------------------------------------------------
+// ---- the calls ----------------------------------------------------------------------------------------
 
 function bad(): ApiError {
   return new ApiError(200, 'bad_response', null, null);
 }
 
+function read<T>(value: T | null): T {
+  if (value === null) throw bad();
+  return value;
+}
+
 /**
- * The policy endpoints. Their answers are read with the readers above; answers this client does not expect are
- * `bad_response`.
+ * The policy endpoints (`HTTP-API.md`, "Importance classes"). Answers go through the readers above, so that a
+ * part this client cannot read is dropped rather than shown wrong.
  */
 export class PolicyApi {
   constructor(private readonly api: ApiClient) {}
 
   /** Classifies a draft; stores, logs and audits nothing. `signal` cancels a stale check. */
   async check(roomId: string, text: string, signal?: AbortSignal): Promise<CheckResult> {
-    const answer = await this.api.callUnchecked('post', '/api/v1/rooms/{roomId}/messages/check', { params: { roomId }, body: { text }, signal });
-    return parseCheckResult(answer) ?? (() => { throw bad(); })();
+    return read(parseCheckResult(await this.api.call('post', '/api/v1/rooms/{roomId}/messages/check', {
+      params: { roomId }, body: { text }, signal,
+    })));
   }
 
-  /**
-   * Sets the room's ceiling (`null`: follow the org default). Answers the new policy when the server says it
-   * (as the policy or as the room's detail), else null.
-   */
-  async setCeiling(roomId: string, ceiling: ImportanceClass | null): Promise<unknown> {
-    return this.api.callUnchecked('put', '/api/v1/rooms/{roomId}/policy', { params: { roomId }, body: { ceiling } });
+  /** Sets the room's ceiling (`null`: follow the org default); answers the room's policy now. */
+  async setCeiling(roomId: string, ceiling: ImportanceClass | null): Promise<RoomPolicy> {
+    return read(parseRoomPolicy(await this.api.call('put', '/api/v1/rooms/{roomId}/policy', { params: { roomId }, body: { ceiling } })));
   }
 
-  async requestEmergency(roomId: string, reason: string, hours: number): Promise<unknown> {
-    return this.api.callUnchecked('post', '/api/v1/rooms/{roomId}/emergency', { params: { roomId }, body: { reason, hours } });
+  async requestEmergency(roomId: string, reason: string, hours: number): Promise<RoomPolicy> {
+    return read(parseRoomPolicy(await this.api.call('post', '/api/v1/rooms/{roomId}/emergency', {
+      params: { roomId }, body: { reason, hours },
+    })));
   }
 
-  async approveEmergency(roomId: string): Promise<unknown> {
-    return this.api.callUnchecked('post', '/api/v1/rooms/{roomId}/emergency/approve', { params: { roomId } });
+  async approveEmergency(roomId: string): Promise<RoomPolicy> {
+    return read(parseRoomPolicy(await this.api.call('post', '/api/v1/rooms/{roomId}/emergency/approve', { params: { roomId } })));
   }
 
-  async endEmergency(roomId: string): Promise<unknown> {
-    return this.api.callUnchecked('delete', '/api/v1/rooms/{roomId}/emergency', { params: { roomId } });
+  /** Ends the emergency early, or withdraws a pending request. */
+  async endEmergency(roomId: string): Promise<RoomPolicy> {
+    return read(parseRoomPolicy(await this.api.call('delete', '/api/v1/rooms/{roomId}/emergency', { params: { roomId } })));
   }
 
-  /** The org's policy, from `GET /orgs/{orgId}` (any user of the org); the defaults when the org has none. */
+  /** The org's policy, from `GET /orgs/{orgId}` (any user of the org); the defaults for what it leaves out. */
   async orgPolicy(orgId: string): Promise<OrgPolicy> {
-    const org = await this.api.callUnchecked('get', '/api/v1/orgs/{orgId}', { params: { orgId } });
-    return parseOrgPolicy(isObject(org) ? org.policy : null)
-      ?? { defaultCeiling: 'II', emergencyMaxHours: DEFAULT_EMERGENCY_MAX_HOURS, emergencySingleApprover: false };
+    const org = await this.api.call('get', '/api/v1/orgs/{orgId}', { params: { orgId } });
+    return parseOrgPolicy(org.policy) ?? defaultOrgPolicy();
   }
 
-  /** Replaces the org's policy (owners). Answers it as stored when the server says it. */
+  /** Replaces the org's policy (owners); answers it as stored. */
   async setOrgPolicy(orgId: string, policy: OrgPolicy): Promise<OrgPolicy> {
-    const answer = await this.api.callUnchecked('put', '/api/v1/orgs/{orgId}/policy', { params: { orgId }, body: policy });
-    return parseOrgPolicy(answer) ?? parseOrgPolicy(isObject(answer) ? answer.policy : null) ?? policy;
+    const org = await this.api.call('put', '/api/v1/orgs/{orgId}/policy', { params: { orgId }, body: policy });
+    return parseOrgPolicy(org.policy) ?? policy;
   }
 
   async terms(orgId: string): Promise<TermsView> {
-    const answer = await this.api.callUnchecked('get', '/api/v1/orgs/{orgId}/policy/terms', { params: { orgId } });
-    return parseTermsView(answer) ?? (() => { throw bad(); })();
+    return read(parseTermsView(await this.api.call('get', '/api/v1/orgs/{orgId}/policy/terms', { params: { orgId } })));
   }
 
-  /** Replaces the org's own terms; answers them as stored (or as sent when the server answers without a body). */
+  /** Replaces the org's own terms; answers them as stored (the server drops duplicates). */
   async setTerms(orgId: string, terms: Term[]): Promise<Term[]> {
-    const answer = await this.api.callUnchecked('put', '/api/v1/orgs/{orgId}/policy/terms', { params: { orgId }, body: { terms } });
-    return parseTermsView(answer)?.terms ?? terms;
+    const answer = await this.api.call('put', '/api/v1/orgs/{orgId}/policy/terms', { params: { orgId }, body: { terms } });
+    return read(parseTermsView(answer)).terms;
   }
+}
+
+export function defaultOrgPolicy(): OrgPolicy {
+  return { defaultCeiling: 'II', emergencyMaxHours: DEFAULT_EMERGENCY_MAX_HOURS, emergencySingleApprover: false };
 }

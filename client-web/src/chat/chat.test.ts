@@ -28,6 +28,7 @@ const detail: Schemas['RoomDetail'] = {
     { userId: '11', displayName: '山田', role: 'member', readSeq: 3, readAt: null, joinedAt: '2026-11-01T00:00:00Z' },
     { userId: '12', displayName: '佐藤', role: 'owner', readSeq: 3, readAt: null, joinedAt: '2026-11-01T00:00:00Z' },
   ],
+  policy: { ceiling: 'II', ownCeiling: null, orgDefault: 'II', effectiveCeiling: 'II', emergency: null },
 };
 
 /** A Chat over a fake socket and a fake HTTP API; `requests` records the API calls. */
@@ -43,6 +44,7 @@ function setup() {
     if (url === '/api/v1/rooms') return json([summary]);
     if (url === '/api/v1/presence') return json([{ userId: '12', status: 'online' }]);
     if (url === `/api/v1/rooms/${ROOM}`) return json(detail);
+    if (url === `/api/v1/rooms/${ROOM}/policy`) return json({ ceiling: 'III', ownCeiling: 'III', orgDefault: 'II', effectiveCeiling: 'III', emergency: null });
     if (url.startsWith(`/api/v1/rooms/${ROOM}/messages`)) {
       const after = Number(new URL(url, 'http://x').searchParams.get('afterSeq') ?? 0);
       const messages = server.messages.filter((m) => m.seq > after);
@@ -342,13 +344,12 @@ describe('Chat and POLICY.md', () => {
     chat.stop();
   });
 
-  it('reads the room again when a policy change is answered without the policy', async () => {
+  it('applies the policy a change answers', async () => {
     const { chat, connect, requests } = setup();
     await connect();
-    const before = requests.filter((r) => r === `/api/v1/rooms/${ROOM}`).length;
     await chat.setCeiling(ROOM, 'III');
     expect(requests).toContain(`/api/v1/rooms/${ROOM}/policy`);
-    expect(requests.filter((r) => r === `/api/v1/rooms/${ROOM}`)).toHaveLength(before + 1);
+    expect(chat.state.rooms[ROOM].policy).toEqual({ ceiling: 'III', ownCeiling: 'III', orgDefault: 'II', effectiveCeiling: 'III', emergency: null });
     chat.stop();
   });
 });

@@ -1,6 +1,6 @@
 import { isApiError, type ApiClient, type Schemas } from '../api/client';
 import {
-  parseRoomPolicy, policyRefusal, PolicyApi, type CheckResult, type ImportanceClass,
+  parseRoomPolicy, policyRefusal, PolicyApi, type CheckResult, type ImportanceClass, type RoomPolicy,
 } from '../api/policy';
 import { Gateway, isGatewayError, newId, type GatewayStatus, type SocketLike } from '../gateway/connection';
 import type { EditMessage, MessageView, ReplyRef, ServerFrame, SendMessage } from '../gateway/frames';
@@ -287,7 +287,7 @@ export class Chat {
   }
 
   private transmit(p: PendingSend): void {
-    const frame: SendMessage & { confirmed?: boolean } = { type: 'message.send', id: p.id, roomId: p.roomId, text: p.text };
+    const frame: SendMessage = { type: 'message.send', id: p.id, roomId: p.roomId, text: p.text };
     if (p.replyTo) frame.replyTo = p.replyTo.messageId;
     if (p.mentions.length > 0) frame.mentions = p.mentions;
     if (p.mentionAll) frame.mentionAll = true;
@@ -302,7 +302,7 @@ export class Chat {
 
   /** Edits a message; `confirmed` after the sender confirmed a warning. Throws `content_blocked` and the like. */
   async edit(roomId: string, message: MessageView, text: string, confirmed = false): Promise<void> {
-    const frame: Omit<EditMessage, 'id'> & { confirmed?: boolean } = { type: 'message.edit', roomId, messageId: message.id, text };
+    const frame: Omit<EditMessage, 'id'> = { type: 'message.edit', roomId, messageId: message.id, text };
     if (confirmed) frame.confirmed = true;
     await this.gateway.request(frame);
   }
@@ -364,36 +364,26 @@ export class Chat {
 
   /** Sets the room's own ceiling (`null`: follow the org default). */
   async setCeiling(roomId: string, ceiling: ImportanceClass | null): Promise<void> {
-    await this.policyChanged(roomId, await this.policy.setCeiling(roomId, ceiling));
+    this.policyChanged(roomId, await this.policy.setCeiling(roomId, ceiling));
   }
 
   /** Org owners: lifts the ceiling to `I` for `hours` (pending until approved, unless one approver suffices). */
   async requestEmergency(roomId: string, reason: string, hours: number): Promise<void> {
-    await this.policyChanged(roomId, await this.policy.requestEmergency(roomId, reason, hours));
+    this.policyChanged(roomId, await this.policy.requestEmergency(roomId, reason, hours));
   }
 
   async approveEmergency(roomId: string): Promise<void> {
-    await this.policyChanged(roomId, await this.policy.approveEmergency(roomId));
+    this.policyChanged(roomId, await this.policy.approveEmergency(roomId));
   }
 
   /** Ends the emergency early, or withdraws a pending request. */
   async endEmergency(roomId: string): Promise<void> {
-    await this.policyChanged(roomId, await this.policy.endEmergency(roomId));
+    this.policyChanged(roomId, await this.policy.endEmergency(roomId));
   }
 
-  /**
-   * Applies the answer of a policy change: the room's policy, or its detail, or, when the answer says neither,
-   * the room's detail read again (the `room.policy` frame says it too, when it comes).
-   */
-  private async policyChanged(roomId: string, answer: unknown): Promise<void> {
-    const body = answer as { policy?: unknown; members?: unknown } | null | undefined;
-    const policy = parseRoomPolicy(answer) ?? parseRoomPolicy(body?.policy);
-    if (body && Array.isArray(body.members)) this.roomDetail(answer as RoomDetail);
-    if (policy) {
-      this.set(S.roomPolicyChanged(this.state, roomId, policy));
-      return;
-    }
-    this.roomDetail(await this.api.call('get', '/api/v1/rooms/{roomId}', { params: { roomId } }));
+  /** The room's policy as a change answered it (the `room.policy` frame says the same, when it comes). */
+  private policyChanged(roomId: string, policy: RoomPolicy): void {
+    this.set(S.roomPolicyChanged(this.state, roomId, policy));
   }
 
   // ---- the gateway -----------------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ function detail(extra: Partial<Schemas['RoomDetail']> = {}): Schemas['RoomDetail
   return {
     id: ROOM, orgId: '1', kind: 'group', name: '総務課', archived: false, createdAt: '2026-11-01T00:00:00Z', myRole: 'member',
     readOnly: false, lastSeq: 10,
-    members: [member(ME, '山田', 8), member(SATO, '佐藤', 10), member(SUZUKI, '鈴木', 5)], ...extra,
+    members: [member(ME, '山田', 8), member(SATO, '佐藤', 10), member(SUZUKI, '鈴木', 5)],
+    policy: { ceiling: 'II', ownCeiling: null, orgDefault: 'II', effectiveCeiling: 'II', emergency: null }, ...extra,
   };
 }
 
@@ -304,13 +305,13 @@ describe('sends refused for their content (POLICY.md)', () => {
   });
 
   it('takes the room policy from the detail and from room.policy', () => {
-    const policy: RoomPolicy = { ceiling: 'II', ownCeiling: null, orgDefault: 'II', effectiveCeiling: 'II', emergency: null };
+    const policy: RoomPolicy = { ceiling: 'III', ownCeiling: 'III', orgDefault: 'II', effectiveCeiling: 'III', emergency: null };
     let state = withMessages(10);
     expect(state.rooms[ROOM].policy).toBeNull();
-    state = roomDetailLoaded(state, { ...detail(), policy } as Schemas['RoomDetail']);
+    state = roomDetailLoaded(state, detail({ policy }));
     expect(state.rooms[ROOM].policy).toEqual(policy);
-    // A detail without a policy (an older server) keeps the one known.
-    state = roomDetailLoaded(state, detail());
+    // A detail without a readable policy keeps the one known.
+    state = roomDetailLoaded(state, { ...detail(), policy: undefined } as unknown as Schemas['RoomDetail']);
     expect(state.rooms[ROOM].policy).toEqual(policy);
     const lifted: RoomPolicy = { ...policy, effectiveCeiling: 'I', emergency: {
       state: 'active', reason: '児童の安全確認', hours: 24, requestedBy: ME, requestedByName: '山田', requestedAt: '2026-11-26T05:00:00Z',

@@ -173,7 +173,7 @@ export function roomDetailLoaded(state: ChatState, d: RoomDetail): ChatState {
     memberCount: d.members.length, lastSeq: Math.max(old.lastSeq, d.lastSeq),
     readSeq: Math.max(old.readSeq, mine?.readSeq ?? 0),
     peerId: d.kind === 'direct' ? d.members.find((m) => m.userId !== state.me)?.userId ?? old.peerId : null,
-    policy: parseRoomPolicy((d as { policy?: unknown }).policy) ?? old.policy,
+    policy: parseRoomPolicy(d.policy) ?? old.policy,
     members: d.members.map((m) => {
       // A receipt that arrived while the detail was on its way is not lost.
       const known = old.members?.find((o) => o.userId === m.userId);

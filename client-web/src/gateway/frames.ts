@@ -7,7 +7,7 @@ import type {
   AddReaction, Authenticate, DeleteMessage, DeviceRevoked, EditMessage, ErrorReply, FetchHistory, Hello, MarkRead,
   MemberJoined, MemberLeft,
   MessageAck, MessageDeleted, MessageEdited, MessagePage, MessagePosted, MessageView, Ok, PresenceChanged,
-  PresenceState, ReactionChanged, ReceiptUpdated, RemoveReaction, RoomUpdated, SendMessage, SessionReady, SetPresence,
+  PresenceState, ReactionChanged, ReceiptUpdated, RemoveReaction, RoomPolicyChanged, RoomUpdated, SendMessage, SessionReady, SetPresence,
   StartTyping, SubscribePresence, SyncMessages, TypingStarted,
 } from './frames.gen';
 
@@ -23,35 +23,20 @@ export type ClientFrame = Authenticate | SendMessage | EditMessage | DeleteMessa
   | MarkRead | AddReaction | RemoveReaction | StartTyping | SetPresence | SubscribePresence;
 export type ClientFrameType = ClientFrame['type'];
 
-/**
- * `room.policy` (POLICY.md): a room's ceiling or emergency changed. Written by hand until the protocol has its
- * schema; `policy` is read with `parseRoomPolicy`.
- */
-export interface RoomPolicyFrame {
-  type: 'room.policy';
-  roomId: string;
-  policy: Record<string, unknown>;
-}
-
-/** Server frames of POLICY.md that the protocol's schemas (and examples) do not describe yet. */
-const EXTENSION_FIELDS: Record<string, Record<string, Kind>> = {
-  'room.policy': { roomId: 'string', policy: 'object' },
-};
-
 /** Everything the server sends: replies (with `re`) and events. */
 export type ServerFrame = Hello | DeviceRevoked | SessionReady | MessageAck | MessagePage | Ok | PresenceState | ErrorReply | MessagePosted
   | MessageEdited | MessageDeleted | ReceiptUpdated | ReactionChanged | TypingStarted | PresenceChanged | RoomUpdated
-  | MemberJoined | MemberLeft | RoomPolicyFrame;
-export type ServerFrameType = Exclude<ServerFrame['type'], 'room.policy'>;
+  | MemberJoined | MemberLeft | RoomPolicyChanged;
+export type ServerFrameType = ServerFrame['type'];
 
 /** A server frame of one type. */
-export type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
+export type FrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;
 
 // ---- the decoder -----------------------------------------------------------------------------------------
 
 /** How a field is checked: its JSON type, `?` when it may be absent or null. */
 type Kind = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'message' | 'messages' | 'statuses'
-  | 'string?' | 'object?';
+  | 'string?' | 'object?' | 'array?';
 
 type Fields<T> = { [K in Exclude<keyof T, 'type'>]-?: Kind };
 
@@ -73,7 +58,9 @@ const SERVER_FIELDS: { [T in ServerFrameType]: Fields<FrameOf<T>> } = {
   'message.page': { re: 'string', roomId: 'string', messages: 'messages', hasMore: 'boolean', lastSeq: 'number' },
   ok: { re: 'string' },
   'presence.state': { re: 'string', statuses: 'statuses' },
-  error: { re: 'string?', code: 'string', message: 'string', messageJa: 'string', retryable: 'boolean', detail: 'string?' },
+  error: {
+    re: 'string?', code: 'string', message: 'string', messageJa: 'string', retryable: 'boolean', detail: 'string?', findings: 'array?',
+  },
   'message.posted': { roomId: 'string', message: 'message' },
   'message.edited': { roomId: 'string', messageId: 'string', seq: 'number', text: 'string', editedAt: 'string' },
   'message.deleted': { roomId: 'string', messageId: 'string', seq: 'number', deletedAt: 'string' },
@@ -86,6 +73,7 @@ const SERVER_FIELDS: { [T in ServerFrameType]: Fields<FrameOf<T>> } = {
   'room.updated': { roomId: 'string', name: 'string', archived: 'boolean', by: 'string' },
   'member.joined': { roomId: 'string', userId: 'string', displayName: 'string', role: 'string', by: 'string' },
   'member.left': { roomId: 'string', userId: 'string', by: 'string' },
+  'room.policy': { roomId: 'string', policy: 'object' },
 };
 
 /** Every type the client may send, as listed in PROTOCOL.md. */
@@ -110,6 +98,7 @@ function matches(value: unknown, kind: Kind): boolean {
     case 'object': return isObject(value);
     case 'string?': return value == null || typeof value === 'string';
     case 'object?': return value == null || isObject(value);
+    case 'array?': return value == null || Array.isArray(value);
     case 'message': return isMessage(value);
     case 'messages': return Array.isArray(value) && value.every(isMessage);
     case 'statuses': return Array.isArray(value)
@@ -143,11 +132,10 @@ export function decodeServerFrame(text: string): DecodeResult {
   }
   if (!isObject(json)) return { ok: false, reason: 'not_object' };
   const type = json.type;
-  const known = typeof type === 'string' && Object.hasOwn(SERVER_FIELDS, type);
-  if (typeof type !== 'string' || (!known && !Object.hasOwn(EXTENSION_FIELDS, type))) {
+  if (typeof type !== 'string' || !Object.hasOwn(SERVER_FIELDS, type)) {
     return { ok: false, reason: 'unknown_type', type: typeof type === 'string' ? type : undefined };
   }
-  const fields = known ? SERVER_FIELDS[type as ServerFrameType] as Record<string, Kind> : EXTENSION_FIELDS[type];
+  const fields = SERVER_FIELDS[type as ServerFrameType] as Record<string, Kind>;
   if (!hasFields(json, fields)) return { ok: false, reason: 'bad_fields', type };
   return { ok: true, frame: json as unknown as ServerFrame };
 }

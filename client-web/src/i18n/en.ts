@@ -461,6 +461,7 @@ export const en: Record<keyof typeof ja, string> = {
   'policy.category.resident_registry': 'Resident registry',
   'policy.category.case_record': 'Case records',
   'policy.category.internal': 'Internal only (class II)',
+  'policy.category.general': 'General (guards only)',
   'policy.kind.cue': 'Cue',
   'policy.kind.guard': 'Guard',
 

@@ -459,6 +459,7 @@ export const ja = {
   'policy.category.resident_registry': '住民記録',
   'policy.category.case_record': 'ケース記録',
   'policy.category.internal': '庁内限り（区分II）',
+  'policy.category.general': '共通（除外語のみ）',
   'policy.kind.cue': '手がかり',
   'policy.kind.guard': '除外',
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, isApiError, type Schemas } from '../api/client';
 import {
-  CLASSES, invalidTerms, MAX_TERM_CHARS, MAX_TERMS, PolicyApi, termIndexOfField, TERM_KINDS, type ImportanceClass, type OrgPolicy, type Term, type TermKind,
+  CLASSES, invalidTerms, MAX_TERM_CHARS, MAX_TERMS, PolicyApi, termIndexOfField, TERM_KINDS, type ImportanceClass, type OrgPolicy, type Term, type TermCategory, type TermKind,
   type TermsView,
 } from '../api/policy';
 import { ErrorMessage, Field, SuccessMessage } from '../components/ui';
@@ -12,6 +12,8 @@ import { isOwner } from '../roles';
 import { classLabel } from './chat/policy';
 
 const policyApi = new PolicyApi(api);
+/** The category of guard words of no particular ledger: it has no cues (POLICY.md). */
+const GUARDS_ONLY = 'general';
 
 /** A category's name on screen (its id when this client does not know it). */
 export function categoryLabel(category: string): string {
@@ -123,7 +125,7 @@ function TermsEditor({ orgId }: { orgId: string }) {
 
   function add() {
     setSaved(null);
-    setRows((rs) => [...rs, toRow({ category: categories[0] ?? 'welfare', kind: 'cue', term: '' })]);
+    setRows((rs) => [...rs, toRow({ category: (categories[0] ?? 'welfare') as TermCategory, kind: 'cue', term: '' })]);
     requestAnimationFrame(() => {
       const inputs = document.querySelectorAll<HTMLInputElement>('[data-testid="term-input"]');
       inputs[inputs.length - 1]?.focus();
@@ -184,7 +186,10 @@ function TermsEditor({ orgId }: { orgId: string }) {
                     <tr key={r.key} class={invalid ? 'invalid' : undefined} data-testid="term-row" data-index={i}>
                       <td>
                         <select data-testid="term-category" value={r.category} aria-label={t('policyAdmin.category')}
-                          onChange={(e) => change(i, { category: e.currentTarget.value })}>
+                          onChange={(e) => {
+                            const category = e.currentTarget.value as TermCategory;
+                            change(i, category === GUARDS_ONLY ? { category, kind: 'guard' } : { category });
+                          }}>
                           {(categories.includes(r.category) ? categories : [...categories, r.category]).map((c) => (
                             <option key={c} value={c}>{categoryLabel(c)}</option>
                           ))}
@@ -193,7 +198,9 @@ function TermsEditor({ orgId }: { orgId: string }) {
                       <td>
                         <select data-testid="term-kind" value={r.kind} aria-label={t('policyAdmin.kind')}
                           onChange={(e) => change(i, { kind: e.currentTarget.value as TermKind })}>
-                          {TERM_KINDS.map((k) => <option key={k} value={k}>{t(`policy.kind.${k}`)}</option>)}
+                          {TERM_KINDS.filter((k) => r.category !== GUARDS_ONLY || k === 'guard').map((k) => (
+                            <option key={k} value={k}>{t(`policy.kind.${k}`)}</option>
+                          ))}
                         </select>
                       </td>
                       <td>
