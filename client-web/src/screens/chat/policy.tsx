@@ -42,7 +42,7 @@ export function FindingList({ text, findings, onSelect }: {
             <span class="finding-line" data-testid="policy-finding-text">{findingLine(f, lang())}</span>
             {c && (
               <span class="finding-context">
-                {c.before}<mark class={`finding-mark ${f.verdict}`} data-testid="policy-finding-mark">{c.marked}</mark>{c.after}
+                {c.before}<mark class={`finding-mark verdict-${f.verdict}`} data-testid="policy-finding-mark">{c.marked}</mark>{c.after}
               </span>
             )}
             {c && onSelect && (
@@ -155,13 +155,13 @@ export function PolicyHint({ result }: { result: CheckResult }) {
   const lines = shown.map((f) => findingLine(f, lang())).join('、');
   if (result.verdict === 'block' || result.verdict === 'warn') {
     return (
-      <p class={`policy-hint ${result.verdict}`} data-testid="policy-hint" data-verdict={result.verdict} role="status">
+      <p class={`policy-hint verdict-${result.verdict}`} data-testid="policy-hint" data-verdict={result.verdict} role="status">
         {t(result.verdict === 'block' ? 'policy.hint.block' : 'policy.hint.warn', { findings: lines })}
       </p>
     );
   }
   if (result.emergency && result.findings.some((f) => f.class === 'I')) {
-    return <p class="policy-hint emergency" data-testid="policy-hint" data-verdict="emergency" role="status">{t('policy.hint.emergency')}</p>;
+    return <p class="policy-hint verdict-emergency" data-testid="policy-hint" data-verdict="emergency" role="status">{t('policy.hint.emergency')}</p>;
   }
   return null;
 }
@@ -177,7 +177,7 @@ export function HighlightLayer({ text, findings, scrollTop }: { text: string; fi
   });
   return (
     <div class="composer-highlight" ref={layer} aria-hidden="true" data-testid="policy-highlight">
-      {markSpans(text, findings).map((p, i) => (p.mark ? <mark key={i} class={p.mark.verdict}>{p.text}</mark> : p.text))}
+      {markSpans(text, findings).map((p, i) => (p.mark ? <mark key={i} class={`verdict-${p.mark.verdict}`}>{p.text}</mark> : p.text))}
       {'\n'}
     </div>
   );

@@ -138,7 +138,8 @@ class PolicyE2EIT {
             b.screenshot("policy-emergency-banner");
 
             // While it lasts nothing of class I is blocked (and every such message is audited by the server).
-            a.click("room-settings-close");
+            a.click("room-item-" + roomId);
+            a.byTestId("emergency-banner");
             long during = send(a, MY_NUMBER_TEXT);
             b.waitForText("message-text-" + during, MY_NUMBER_TEXT);
 
