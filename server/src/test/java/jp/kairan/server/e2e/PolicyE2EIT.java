@@ -29,7 +29,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *   <li>a bare 12-digit number that passes the My Number check digit needs confirming: the dialog explains, and once
  *       confirmed the message is sent exactly once;</li>
  *   <li>the org owner allows a single approver and starts an emergency in the room's settings: the member sees the
- *       banner live, with the reason, and it goes when the emergency ends.</li>
+ *       banner live, with the reason, and it goes when the emergency ends;</li>
+ *   <li>with two approvers, a request shows as pending until an admin approves it, then as the banner.</li>
  * </ol>
  */
 class PolicyE2EIT {
@@ -42,6 +43,8 @@ class PolicyE2EIT {
     private static TestServer server;
     private static SignedIn hanako;
     private static SignedIn ichiro;
+    /** An org admin, who approves emergencies over the API. */
+    private static SignedIn jiro;
     private static String orgId;
     private static String roomId;
 
@@ -54,6 +57,7 @@ class PolicyE2EIT {
         hanako = org.owner();
         orgId = org.id();
         ichiro = server.createUser(hanako, orgId, "sato", "佐藤 一郎", List.of(), "Asagao-Niwa-2026");
+        jiro = server.createUser(hanako, orgId, "tanaka", "田中 次郎", List.of("admin"), "Tsubaki-Kaze-2026");
         roomId = server.post("/api/v1/rooms", Map.of("name", "生活福祉課", "memberIds", List.of(ichiro.userId())),
                 hanako.accessToken()).text("id");
     }
@@ -113,14 +117,25 @@ class PolicyE2EIT {
             assertThat(a.allByTestId("policy-confirm-dialog")).isEmpty();
             assertThat(inputValue(a)).isEmpty();
 
-            // 4. The owner lets one approver suffice and starts an emergency; the member sees the banner live.
+            // 4. The owner adds a word to the org's dictionary (an empty row is refused in place), lets one approver
+            //    suffice, and starts an emergency; the member sees the banner live.
             a.click("nav-policy");
+            WebElement terms = a.byTestId("policy-terms");
+            assertThat(a.byTestId("built-in-welfare").getText()).contains("福祉");
+            a.click("term-add");
+            a.click("terms-save");
+            waitForTextIn(a, terms, "error-message", "1〜40文字");
+            assertThat(a.allByTestId("term-row").get(0).getAttribute("class")).contains("invalid");
+            a.type("term-input", "就労自立給付金");
+            a.click("terms-save");
+            waitForTextIn(a, terms, "success-message", "辞書を保存しました（1語）");
             WebElement single = a.byTestId("org-policy-single-approver");
             if (!single.isSelected()) {
                 single.click();
             }
             a.click("org-policy-save");
-            a.waitForText("success-message", "方針を保存しました");
+            waitForTextIn(a, a.byTestId("org-policy"), "success-message", "方針を保存しました");
+            a.screenshot("policy-admin");
             a.click("nav-chat");
             a.click("room-item-" + roomId);
             a.click("room-settings-open");
@@ -129,6 +144,7 @@ class PolicyE2EIT {
             a.click("emergency-request");
             a.waitForText("success-message", "緊急モードを開始しました");
             assertThat(a.byTestId("emergency-state").getAttribute("data-state")).isEqualTo("active");
+            a.screenshot("policy-room-settings");
 
             WebElement banner = waitFor(b, d -> b.allByTestId("emergency-banner").stream().findFirst().orElse(null));
             assertThat(banner.getAttribute("role")).isEqualTo("alert");
@@ -150,6 +166,23 @@ class PolicyE2EIT {
             a.waitForText("success-message", "緊急モードを終了しました");
             new WebDriverWait(b.driver(), WAIT).until(d -> b.allByTestId("emergency-banner").isEmpty());
             assertThat(b.byTestId("room-ceiling").getAttribute("data-ceiling")).isEqualTo("II");
+
+            // 5. With two approvers again: a request is pending (a quiet notice, the ceiling unchanged) until an admin
+            //    other than the requester approves it, then the banner shows, all live.
+            assertThat(server.call("PUT", "/api/v1/orgs/" + orgId + "/policy", Map.of("emergencySingleApprover", false),
+                    hanako.accessToken(), Map.of()).status()).isEqualTo(200);
+            assertThat(server.post("/api/v1/rooms/" + roomId + "/emergency", Map.of("reason", "台風接近に伴う避難支援", "hours", 2),
+                    hanako.accessToken()).status()).isEqualTo(200);
+            b.waitForText("emergency-pending", "承認待ち");
+            assertThat(b.byTestId("emergency-pending").getAttribute("role")).isEqualTo("status");
+            assertThat(b.byTestId("emergency-pending-reason").getText()).contains("台風接近に伴う避難支援");
+            assertThat(b.allByTestId("emergency-banner")).isEmpty();
+            assertThat(b.byTestId("room-ceiling").getAttribute("data-ceiling")).isEqualTo("II");
+            assertThat(server.post("/api/v1/rooms/" + roomId + "/emergency/approve", Map.of(), jiro.accessToken()).status())
+                    .isEqualTo(200);
+            b.waitForText("emergency-banner", "台風接近に伴う避難支援");
+            assertThat(b.allByTestId("emergency-pending")).isEmpty();
+            assertThat(b.byTestId("room-ceiling").getAttribute("data-ceiling")).isEqualTo("I");
         }
     }
 
@@ -214,6 +247,11 @@ class PolicyE2EIT {
 
     private static List<String> texts(Browser b, String testId) {
         return b.allByTestId(testId).stream().map(WebElement::getText).toList();
+    }
+
+    /** Waits until an element with this test ID inside {@code scope} contains {@code text}. */
+    private static void waitForTextIn(Browser b, WebElement scope, String testId, String text) {
+        waitFor(b, d -> scope.findElements(Browser.testId(testId)).stream().anyMatch(e -> e.getText().contains(text)) ? true : null);
     }
 
     private static <T> T waitFor(Browser b, Function<WebDriver, T> condition) {
