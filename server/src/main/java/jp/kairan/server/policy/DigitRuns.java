@@ -56,6 +56,9 @@ public final class DigitRuns {
             int separators = 0;
             while (j < tokens.size()) {
                 Kind kj = tokens.get(j).kind();
+                if ((kj == Kind.DIGIT || kj == Kind.KANJI) && separators > 0 && kj != tokens.get(last).kind()) {
+                    break; // 「７９６９ ６１２２ ９５２８ 四月一日」: kanji numerals after a gap start something else
+                }
                 if (kj == Kind.DIGIT || kj == Kind.KANJI) {
                     last = j;
                     separators = 0;

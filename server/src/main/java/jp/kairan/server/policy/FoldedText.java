@@ -86,7 +86,12 @@ public final class FoldedText {
     /** The index in the original text just after the folded character at {@code index}. */
     public int sourceEnd(int index) {
         int at = source[index];
-        return at + Character.charCount(original.codePointAt(at));
+        int end = at + Character.charCount(original.codePointAt(at));
+        // ｺﾞ folded to ゴ: the voiced mark belongs to the character.
+        while (end < original.length() && "\uFF9E\uFF9F\u3099\u309A".indexOf(original.charAt(end)) >= 0) {
+            end++;
+        }
+        return end;
     }
 
     /** Where {@code foldedKeyword} occurs, as indices of the original text (start of each occurrence). */

@@ -66,7 +66,8 @@ public final class IdentifierDetector {
                 }
             } else if (d.length() == 11 && nearest(folded, RESIDENT_CODE_KEYWORDS, run, WINDOW_AFTER) >= 0 && !CheckDigits.degenerate(d)) {
                 found.add(Finding.classI("resident_code", Verdict.BLOCK, run.start(), run.end(), mask(d, 11, 0)));
-            } else if (d.length() == 10 && nearest(folded, PENSION_KEYWORDS, run, WINDOW_AFTER) >= 0 && !CheckDigits.degenerate(d)) {
+            } else if (d.length() == 10 && pensionLayout(run) && nearest(folded, PENSION_KEYWORDS, run, WINDOW_AFTER) >= 0
+                    && !CheckDigits.degenerate(d) && !labelledOtherwise(folded, run)) {
                 found.add(Finding.classI("basic_pension_number", Verdict.BLOCK, run.start(), run.end(), mask(d, 4, 0)));
             }
         }
@@ -146,6 +147,29 @@ public final class IdentifierDetector {
             }
         }
         return false;
+    }
+
+    /** 基礎年金番号 is written 1234-567890 or as ten digits; 0570-05-1165 is a telephone number. */
+    private static boolean pensionLayout(DigitRuns.Run run) {
+        int[] src = run.source();
+        List<Integer> groups = new ArrayList<>();
+        int size = 1;
+        for (int k = 1; k < src.length; k++) {
+            if (src[k] - src[k - 1] > 1) {
+                groups.add(size);
+                size = 1;
+            } else {
+                size++;
+            }
+        }
+        groups.add(size);
+        return groups.equals(List.of(10)) || groups.equals(List.of(4, 6));
+    }
+
+    /** Whether a label of some other number stands right before the run (電話 0570-…). */
+    private static boolean labelledOtherwise(FoldedText folded, DigitRuns.Run run) {
+        int other = nearest(folded, OTHER_NUMBER_LABELS, run, OTHER_WINDOW_AFTER);
+        return other >= 0 && other <= 12;
     }
 
     private static int positive(int distance) {

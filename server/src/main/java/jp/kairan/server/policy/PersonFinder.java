@@ -50,6 +50,7 @@ public final class PersonFinder {
             "医師", "委員", "班長", "係", "課", "調整官", "専門員", "管理者", "所属長", "ワーカー", "部", "室", "センター長", "園長",
             "理事", "講師", "事務局", "リーダー", "会長", "代表");
     private static final Set<String> STAFF_BEFORE = Set.of("課", "係", "室", "部", "担当", "センター", "所", "局", "班", "CW",
+            "代理", "後任", "前任", "引継ぎ", "引き継ぎ",
             "cw", "ケースワーカー", "保健師", "講師", "主査", "係長", "課長", "主任", "主事", "職員", "相談員", "支援員", "担任", "校長");
     private static final Set<String> KATAKANA_COMMON = Set.of("ケースワーカー", "ワーカー", "ヘルパー", "マネージャー", "マネジャー",
             "ケアマネ", "ケアマネジャー", "ケアマネージャー", "ドライバー", "スタッフ", "リーダー", "サポーター", "ボランティア",
@@ -71,8 +72,9 @@ public final class PersonFinder {
         while (i < tokens.size()) {
             Token t = tokens.get(i);
             int consumed;
-            if (pseudonymLetter(t) && i + 1 < tokens.size() && honorific(tokens.get(i + 1))) {
-                // Aさん, Ｂ氏: a pseudonym
+            if (pseudonymLetter(t) && i + 1 < tokens.size() && (honorific(tokens.get(i + 1)) || tokens.get(i + 1).openParen()
+                    || isOneOf(tokens.get(i + 1).text, "子", "男", "氏", "さん"))) {
+                // Aさん, Ｂ子, 乙（S23.11.3生）: a pseudonym
                 found.add(person(compact, Kind.MASKED, t, t, 1));
                 consumed = 2;
             } else if (labelledSubject(tokens, i) && (consumed = labelled(compact, tokens, i, found)) > 0) {
@@ -91,7 +93,160 @@ public final class PersonFinder {
             }
             i += Math.max(1, consumed);
         }
+        namesBeforeHonorifics(compact, tokens, found);
         return found;
+    }
+
+    private static final String[] NAME_ENDS = {"さん", "ちゃん", "くん", "さま", "様", "氏", "君", "殿", "（", "("};
+    /** Endings of a kanji run before さん that make it a role or a kind of person, not a name. */
+    private static final String NOT_NAME_ENDINGS = "者員師士家屋長官課係所局会店社院園校人手主医生様方中内外側達";
+    private static final String DEPARTMENT_CHARS = "課係室部局所";
+    /** Hiragana that make a run a phrase or a kinship word rather than a name. */
+    private static final List<String> NOT_NAME_KANA = List.of("った", "って", "して", "した", "します", "でし", "です", "ます",
+            "ない", "れる", "られ", "ている", "ので", "から", "けど", "ください", "という", "みたい", "らしい", "だっ", "おばあ",
+            "おじい", "おかあ", "おとう", "おにい", "おねえ", "おばさ", "おじさ", "みな", "あかちゃ", "おきゃく", "おいしゃ", "おとなり",
+            "だれ", "どなた", "こちら", "そちら", "あちら", "みんな", "おこ", "おまわり", "おくさ", "むすめ", "むすこ", "まご");
+
+    /**
+     * Names the dictionary does not know, found from their shape before an honorific (or a parenthesis): a
+     * surname and given name with a space between (小鳥遊 結愛さん, 王 偉 様), three to six kanji without one
+     * (小鳥遊心春さん), and names in hiragana (さいとうけんたさん, 野口けんたさん). Adds them unless a name was found there
+     * already; a full name replaces a partial one.
+     */
+    private static void namesBeforeHonorifics(Compact c, List<Token> tokens, List<Person> found) {
+        String t = c.text;
+        for (String end : NAME_ENDS) {
+            int from = 0;
+            int h;
+            while ((h = t.indexOf(end, from)) >= 0) {
+                from = h + 1;
+                boolean paren = end.equals("（") || end.equals("(");
+                int kanaStart = h;
+                while (kanaStart > 0 && hiragana(t.charAt(kanaStart - 1))) {
+                    kanaStart--;
+                }
+                int start;
+                Kind kind;
+                if (kanaStart < h && !paren) {
+                    String kana = t.substring(kanaStart, h);
+                    int strip = leadingParticle(kana);
+                    kanaStart += strip;
+                    kana = kana.substring(strip);
+                    if (kana.length() < 2 || NOT_NAME_KANA.stream().anyMatch(kana::contains)) {
+                        continue;
+                    }
+                    int kanjiStart = kanaStart;
+                    if (strip == 0) {
+                        while (kanjiStart > 0 && kanji(t.charAt(kanjiStart - 1)) && kanaStart - kanjiStart < 4) {
+                            kanjiStart--;
+                        }
+                        if (kanjiStart < kanaStart && (kanjiStart > 0 && kanji(t.charAt(kanjiStart - 1))
+                                || containsAny(t.substring(kanjiStart, kanaStart), DEPARTMENT_CHARS))) {
+                            kanjiStart = kanaStart; // part of a longer word, or a department: not a surname
+                        }
+                    }
+                    start = kanjiStart;
+                    kind = kanjiStart < kanaStart || kana.length() >= 5 || c.spaced(kanaStart, h) ? Kind.FULL : Kind.PARTIAL;
+                } else {
+                    int k = h;
+                    while (k > 0 && kanji(t.charAt(k - 1)) && h - k < 9) {
+                        k--;
+                    }
+                    String run = t.substring(k, h);
+                    if (run.isEmpty() || k > 0 && kanji(t.charAt(k - 1)) || containsAny(run, DEPARTMENT_CHARS)) {
+                        continue;
+                    }
+                    boolean spaced = c.spaced(k, h);
+                    if (!nameLike(tokens, k, h, spaced)) {
+                        continue;
+                    }
+                    if (spaced && run.length() >= 2 && run.length() <= 7) {
+                        kind = Kind.FULL;
+                    } else if (!paren && run.length() >= 3 && run.length() <= 6
+                            && NOT_NAME_ENDINGS.indexOf(run.charAt(run.length() - 1)) < 0) {
+                        kind = Kind.FULL;
+                    } else {
+                        continue;
+                    }
+                    start = k;
+                }
+                addIfNew(c, tokens, found, start, h, kind);
+            }
+        }
+    }
+
+    /**
+     * Whether the tokens over [start, end) could be a name: no verbal nouns (相談, 対応); no adverbial nouns or
+     * numerals either unless spaced like a name (四月一日 陽翔).
+     */
+    private static boolean nameLike(List<Token> tokens, int start, int end, boolean spaced) {
+        for (Token tk : tokens) {
+            if (tk.start < end && start < tk.end && (tk.pos.contains("サ変接続")
+                    || !spaced && (tk.pos.contains("副詞可能") || tk.pos.contains("数") || tk.pos.contains("形容動詞")))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void addIfNew(Compact c, List<Token> tokens, List<Person> found, int start, int end, Kind kind) {
+        int first = tokenAt(tokens, start);
+        int last = tokenAt(tokens, end - 1);
+        if (first < 0 || last < 0 || staff(tokens, first, last + 1) || pseudonymAt(tokens, last + 1)) {
+            return;
+        }
+        int from = c.source(start);
+        int to = c.sourceEnd(end);
+        for (int k = 0; k < found.size(); k++) {
+            Person p = found.get(k);
+            if (p.start() < to && from < p.end()) {
+                if (p.kind() == Kind.PARTIAL && kind == Kind.FULL) {
+                    found.set(k, new Person(Kind.FULL, Math.min(from, p.start()), Math.max(to, p.end()), p.excerpt() + "*"));
+                }
+                return;
+            }
+        }
+        String name = c.text.substring(start, end);
+        StringBuilder masked = new StringBuilder();
+        for (int k = 0; k < name.length(); k++) {
+            masked.append(k < 1 ? name.charAt(k) : '*');
+        }
+        found.add(new Person(kind, from, to, masked.toString()));
+    }
+
+    private static int tokenAt(List<Token> tokens, int pos) {
+        for (int k = 0; k < tokens.size(); k++) {
+            if (tokens.get(k).start <= pos && pos < tokens.get(k).end) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static int leadingParticle(String kana) {
+        for (String p : List.of("から", "まで", "より", "で", "に", "が", "は", "を", "の", "と", "も", "へ", "や")) {
+            if (kana.startsWith(p) && kana.length() - p.length() >= 4) {
+                return p.length();
+            }
+        }
+        return 0;
+    }
+
+    private static boolean hiragana(char ch) {
+        return ch >= 'ぁ' && ch <= 'ゖ' || ch == 'ー';
+    }
+
+    private static boolean kanji(char ch) {
+        return Character.UnicodeScript.of(ch) == Character.UnicodeScript.HAN && ch != '〇' || ch == '々';
+    }
+
+    private static boolean containsAny(String s, String chars) {
+        for (int k = 0; k < s.length(); k++) {
+            if (chars.indexOf(s.charAt(k)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int surname(Compact c, List<Token> tokens, int i, List<Person> found) {
@@ -112,7 +267,8 @@ public final class PersonFinder {
             // honorific or a parenthesis (an age); after a label (氏名：) nothing needs to follow.
             int k = j;
             int chars = 0;
-            boolean kana = k < tokens.size() && kanaRun(tokens.get(k).text) && !tokens.get(k).pos.startsWith("助");
+            boolean kana = k < tokens.size() && kanaRun(tokens.get(k).text) && !FUNCTION_WORDS.contains(tokens.get(k).text)
+                    && !tokens.get(k).pos.startsWith("助詞");
             while (k < tokens.size() && (kana ? kanaRun(tokens.get(k).text) && !HONORIFICS.contains(tokens.get(k).text)
                     : tokens.get(k).kanji() && !ROLES.contains(tokens.get(k).text)) && chars < 4) {
                 chars += tokens.get(k).text.length();
@@ -355,7 +511,7 @@ public final class PersonFinder {
                     || STAFF_TITLE_ENDS.stream().anyMatch(joined(tokens, k)::endsWith)) {
                 return true;
             }
-            if (!isOneOf(p, "の", "：", ":", "・", "　", " ", "、")) {
+            if (!isOneOf(p, "の", "は", "：", ":", "・", "　", " ", "、")) {
                 break;
             }
         }
@@ -374,6 +530,10 @@ public final class PersonFinder {
         }
         return false;
     }
+
+    /** Kana words that end a sentence or a phrase rather than start a given name. */
+    private static final java.util.Set<String> FUNCTION_WORDS = java.util.Set.of("です", "ます", "でした", "でし", "から",
+            "まで", "より", "など", "だけ", "って", "ので", "けど", "には", "では", "とか", "ね", "よ");
 
     /** Words of organizations whose people act in their role. */
     private static final List<String> ORGANIZATIONS = List.of("法人", "株式会社", "有限会社", "協会", "事務所", "病院",
@@ -429,8 +589,9 @@ public final class PersonFinder {
             k--;
         } else {
             Token t = tokens.get(i);
-            return k >= 0 && FAMILY_LABELS.contains(tokens.get(k).text)
-                    && (t.surname() || t.givenName() || t.katakana() || t.latinName() || t.place());
+            boolean family = k >= 0 && (FAMILY_LABELS.contains(tokens.get(k).text)
+                    || k >= 1 && FAMILY_LABELS.contains(tokens.get(k - 1).text + tokens.get(k).text));
+            return family && (t.surname() || t.givenName() || t.katakana() || t.latinName() || t.place());
         }
         if (k < 0) {
             return false;
@@ -525,7 +686,8 @@ public final class PersonFinder {
                     return false;
                 }
             }
-            return !text.isEmpty() && pos.startsWith("名詞") && !pos.contains("接尾") && !pos.contains("数");
+            return !text.isEmpty() && pos.startsWith("名詞") && !pos.contains("接尾-人名") && !pos.contains("助数詞")
+                    && !pos.contains("数");
         }
 
         boolean kana() {

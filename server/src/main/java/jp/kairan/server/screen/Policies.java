@@ -46,6 +46,8 @@ public final class Policies implements AutoCloseable {
             return t;
         });
         roomService.usePolicies(store);
+        // Load Kuromoji's dictionaries now rather than on an event loop at the first message that needs them.
+        jp.kairan.server.policy.Classifier.defaults().classify("山田太郎さんの生活保護の件");
     }
 
     /** Starts the expiry job. */

@@ -44,9 +44,11 @@ public final class PolicyStore implements RoomPolicyView {
         this.db = db;
         this.clock = clock;
         this.repository = repository;
-        this.rooms = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(30))
+        // Written entries expire after 30 s, so that a change made on another node (until the cluster bus carries
+        // invalidations) takes effect within that time; a change on this node invalidates at once.
+        this.rooms = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30))
                 .buildAsync((roomId, executor) -> db.inTransaction(tx -> load(tx, roomId)));
-        this.classifiers = Caffeine.newBuilder().maximumSize(1_000).expireAfterAccess(Duration.ofHours(1))
+        this.classifiers = Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(Duration.ofMinutes(1))
                 .buildAsync((orgId, executor) -> db.inTransaction(tx -> classifierOf(tx, orgId)));
     }
 
