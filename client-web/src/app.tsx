@@ -17,6 +17,7 @@ import { Home } from './screens/Home';
 import { MyDevices } from './screens/MyDevices';
 import { OrgSettings } from './screens/OrgSettings';
 import { Orgs } from './screens/Orgs';
+import { Policy } from './screens/Policy';
 import { SignIn } from './screens/SignIn';
 import { UserEdit } from './screens/UserEdit';
 import { Users } from './screens/Users';
@@ -138,6 +139,7 @@ function Nav({ me, chat }: { me: Me; chat: Chat | null }) {
     ['departments', 'nav.departments', isOrgAdmin(me)],
     ['device-admin', 'nav.deviceAdmin', canManageDevices(me)],
     ['settings', 'nav.settings', isOwner(me)],
+    ['policy', 'nav.policy', isOrgAdmin(me) && !!me.orgId],
     ['devices', 'nav.devices', true],
     ['account', 'nav.account', true],
   ];
@@ -175,6 +177,7 @@ function Screen({ me, reloadMe }: { me: Me; reloadMe: () => Promise<void> }) {
     if (page === 'users') return <Users orgId={orgId} me={me} />;
     if (page === 'departments') return <Departments orgId={orgId} />;
     if (page === 'settings' && isOwner(me)) return <OrgSettings orgId={orgId} />;
+    if (page === 'policy') return <Policy orgId={orgId} me={me} />;
   }
   return <Home me={me} />;
 }

@@ -8,7 +8,7 @@ export type ErrorBody = Schemas['Error'];
 export type Session = Schemas['Session'];
 
 type Path = keyof paths;
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** The methods that the contract defines for a path. */
 type MethodOf<P extends Path> = { [M in Method]: paths[P][M] extends undefined ? never : M }[Method];
 type Op<P extends Path, M extends Method> = NonNullable<paths[P][M]>;
@@ -21,13 +21,13 @@ type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? Q : undefined;
 type ResultOf<O> = O extends { responses: { 200: infer R } } ? Json<R>
   : O extends { responses: { 201: infer R } } ? Json<R> : void;
 
-type Options<O> = { body?: BodyOf<O>; params?: ParamsOf<O>; query?: QueryOf<O> }
+type Options<O> = { body?: BodyOf<O>; params?: ParamsOf<O>; query?: QueryOf<O>; signal?: AbortSignal }
   & (BodyOf<O> extends undefined ? unknown : { body: BodyOf<O> })
   & (ParamsOf<O> extends undefined ? unknown : { params: ParamsOf<O> });
 type OptionsArg<O> = object extends Options<O> ? [options?: Options<O>] : [options: Options<O>];
 
 /** Codes made up by the client when there is no error body from the server. */
-export type ClientCode = 'network_error' | 'bad_response';
+export type ClientCode = 'network_error' | 'bad_response' | 'aborted';
 
 /** A failed call: the server's error body, or a network / unreadable answer. */
 export class ApiError extends Error {
@@ -285,13 +285,19 @@ export class ApiClient implements WipeTarget {
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         credentials: 'same-origin',
+        signal: options.signal,
       });
     } catch {
-      throw new ApiError(0, 'network_error', null, null);
+      throw new ApiError(0, options.signal?.aborted ? 'aborted' : 'network_error', null, null);
     }
     this.clock.learn(res.headers.get('Date'));
     const requestId = res.headers.get('X-Request-Id');
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch {
+      throw new ApiError(0, options.signal?.aborted ? 'aborted' : 'network_error', null, requestId);
+    }
     let json: unknown;
     try {
       json = text === '' ? undefined : JSON.parse(text);
@@ -307,7 +313,9 @@ export class ApiClient implements WipeTarget {
 }
 
 type QueryValue = string | number | boolean | null | undefined;
-type RawOptions = { body?: unknown; params?: Record<string, string | number>; query?: Record<string, QueryValue> };
+type RawOptions = {
+  body?: unknown; params?: Record<string, string | number>; query?: Record<string, QueryValue>; signal?: AbortSignal;
+};
 
 /** Fills `{name}` path parameters and appends the query parameters that are set (`0` counts, `""` does not). */
 export function url(path: string, { params = {}, query = {} }: RawOptions): string {

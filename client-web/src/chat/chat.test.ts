@@ -28,6 +28,7 @@ const detail: Schemas['RoomDetail'] = {
     { userId: '11', displayName: '山田', role: 'member', readSeq: 3, readAt: null, joinedAt: '2026-11-01T00:00:00Z' },
     { userId: '12', displayName: '佐藤', role: 'owner', readSeq: 3, readAt: null, joinedAt: '2026-11-01T00:00:00Z' },
   ],
+  policy: { ceiling: 'II', ownCeiling: null, orgDefault: 'II', effectiveCeiling: 'II', emergency: null },
 };
 
 /** A Chat over a fake socket and a fake HTTP API; `requests` records the API calls. */
@@ -43,6 +44,7 @@ function setup() {
     if (url === '/api/v1/rooms') return json([summary]);
     if (url === '/api/v1/presence') return json([{ userId: '12', status: 'online' }]);
     if (url === `/api/v1/rooms/${ROOM}`) return json(detail);
+    if (url === `/api/v1/rooms/${ROOM}/policy`) return json({ ceiling: 'III', ownCeiling: 'III', orgDefault: 'II', effectiveCeiling: 'III', emergency: null });
     if (url.startsWith(`/api/v1/rooms/${ROOM}/messages`)) {
       const after = Number(new URL(url, 'http://x').searchParams.get('afterSeq') ?? 0);
       const messages = server.messages.filter((m) => m.seq > after);
@@ -232,6 +234,122 @@ describe('Chat', () => {
     const before = requests.filter((r) => r === '/api/v1/rooms').length;
     socket().push({ type: 'member.joined', roomId: '99', userId: '11', displayName: '山田', role: 'member', by: '12' });
     await until(() => requests.filter((r) => r === '/api/v1/rooms').length === before + 1);
+    chat.stop();
+  });
+});
+
+describe('Chat and POLICY.md', () => {
+  const finding = (verdict: 'block' | 'warn', start: number, end: number, excerpt: string) => ({
+    detector: 'my_number', class: 'I', verdict, start, end, excerpt, label: 'My Number', labelJa: 'マイナンバー',
+  });
+  const refuse = (re: string, code: string, findings: unknown[]) => ({
+    type: 'error', re, code, message: 'Refused', messageJa: '送信できません', retryable: false, detail: 'My Number ****-****-9018', findings,
+  });
+
+  it('takes a blocked send out of the timeline and keeps it, with the findings, for the message box', async () => {
+    const { chat, connect, sent, socket } = setup();
+    await connect();
+    await chat.openRoom(ROOM);
+    const id = chat.send(ROOM, 'マイナンバーは 1234 5678 9018 です', { replyTo: msg(3), mentions: ['12'] });
+    expect(sent('message.send')[0]).toMatchObject({ id, text: 'マイナンバーは 1234 5678 9018 です' });
+    expect(sent('message.send')[0]).not.toHaveProperty('confirmed');
+    socket().push(refuse(id, 'content_blocked', [finding('block', 8, 22, '****-****-9018')]));
+    await vi.advanceTimersByTimeAsync(0);
+    const room = chat.state.rooms[ROOM];
+    expect(room.pending).toEqual([]);
+    expect(room.messages.map((m) => m.text)).not.toContain('マイナンバーは 1234 5678 9018 です');
+    expect(room.refused).toMatchObject({ id, code: 'content_blocked', text: 'マイナンバーは 1234 5678 9018 です', mentions: ['12'],
+      replyTo: { messageId: '1003', seq: 3 }, findings: [{ excerpt: '****-****-9018', verdict: 'block' }] });
+    chat.dismissRefused(ROOM);
+    expect(chat.state.rooms[ROOM].refused).toBeNull();
+    chat.stop();
+  });
+
+  it('sends a confirmed message again under a new id, once, with the same text, reply and mentions', async () => {
+    const { chat, connect, sent, socket, sockets } = setup();
+    await connect();
+    await chat.openRoom(ROOM);
+    const first = chat.send(ROOM, '202610160001', { replyTo: msg(2), mentions: ['12'], held: true });
+    expect(chat.state.rooms[ROOM].pending[0]).toMatchObject({ id: first, held: true });
+    socket().push(refuse(first, 'confirmation_required', [finding('warn', 0, 12, '****-****-0001')]));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(chat.state.rooms[ROOM].refused).toMatchObject({ code: 'confirmation_required' });
+    const second = chat.confirmRefused(ROOM);
+    expect(second).not.toBeNull();
+    expect(second).not.toBe(first);
+    expect(sent('message.send').at(-1)).toEqual({
+      type: 'message.send', id: second, roomId: ROOM, text: '202610160001', replyTo: '1002', mentions: ['12'], confirmed: true,
+    });
+    expect(chat.state.rooms[ROOM].refused).toBeNull();
+    expect(chat.state.rooms[ROOM].pending.map((p) => [p.id, p.status, p.confirmed, p.held])).toEqual([[second, 'sending', true, undefined]]);
+    // Nothing left to confirm: a second press sends nothing.
+    expect(chat.confirmRefused(ROOM)).toBeNull();
+    // A reconnect sends the confirmed one again (same id), never the refused one.
+    socket().serverClose(1006);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(sockets).toHaveLength(2);
+    socket().open();
+    await vi.advanceTimersByTimeAsync(0);
+    socket().ready();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent('message.send').map((f) => f.id)).toEqual([second]);
+    socket().push({ type: 'message.ack', re: second, roomId: ROOM, messageId: '1004', seq: 4, sentAt: '2026-11-26T05:00:00Z', duplicate: false });
+    socket().push({ type: 'message.posted', roomId: ROOM, message: msg(4, { senderId: '11', text: '202610160001' }) });
+    expect(chat.state.rooms[ROOM].pending).toEqual([]);
+    expect(chat.state.rooms[ROOM].messages.filter((m) => m.text === '202610160001')).toHaveLength(1);
+    chat.stop();
+  });
+
+  it('keeps other refusals as failed sends to retry', async () => {
+    const { chat, connect, socket } = setup();
+    await connect();
+    await chat.openRoom(ROOM);
+    const id = chat.send(ROOM, 'x');
+    socket().push({ type: 'error', re: id, code: 'room_archived', message: 'x', messageJa: 'x', retryable: false, detail: null });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(chat.state.rooms[ROOM].pending[0]).toMatchObject({ id, status: 'failed' });
+    expect(chat.state.rooms[ROOM].refused).toBeNull();
+    chat.stop();
+  });
+
+  it('edits with confirmed, and passes an edit refusal on', async () => {
+    const { chat, connect, sent, socket } = setup();
+    await connect();
+    const editing = chat.edit(ROOM, msg(3), '202610160001', true);
+    const frame = sent('message.edit')[0];
+    expect(frame).toMatchObject({ roomId: ROOM, messageId: '1003', text: '202610160001', confirmed: true });
+    socket().push({ type: 'ok', re: frame.id });
+    await editing;
+    const blocked = chat.edit(ROOM, msg(3), 'マイナンバーは 1234 5678 9018 です');
+    const frame2 = sent('message.edit')[1];
+    expect(frame2).not.toHaveProperty('confirmed');
+    socket().push(refuse(frame2.id, 'content_blocked', [finding('block', 8, 22, '****-****-9018')]));
+    await expect(blocked).rejects.toMatchObject({ code: 'content_blocked' });
+    chat.stop();
+  });
+
+  it('follows room.policy frames, and ignores a policy it cannot read', async () => {
+    const { chat, connect, socket } = setup();
+    await connect();
+    const policy = {
+      ceiling: 'II', ownCeiling: null, orgDefault: 'II', effectiveCeiling: 'I', emergency: {
+        state: 'active', reason: '児童の安全確認', hours: 24, requestedBy: '12', requestedByName: '佐藤', requestedAt: '2026-11-26T05:00:00Z',
+        approvedBy: '13', approvedByName: '鈴木', approvedAt: '2026-11-26T05:01:00Z', endsAt: '2026-11-27T05:01:00Z',
+      },
+    };
+    socket().push({ type: 'room.policy', roomId: ROOM, policy });
+    expect(chat.state.rooms[ROOM].policy).toEqual(policy);
+    socket().push({ type: 'room.policy', roomId: ROOM, policy: { ceiling: 'nope' } });
+    expect(chat.state.rooms[ROOM].policy).toEqual(policy);
+    chat.stop();
+  });
+
+  it('applies the policy a change answers', async () => {
+    const { chat, connect, requests } = setup();
+    await connect();
+    await chat.setCeiling(ROOM, 'III');
+    expect(requests).toContain(`/api/v1/rooms/${ROOM}/policy`);
+    expect(chat.state.rooms[ROOM].policy).toEqual({ ceiling: 'III', ownCeiling: 'III', orgDefault: 'II', effectiveCeiling: 'III', emergency: null });
     chat.stop();
   });
 });

@@ -1,6 +1,9 @@
 import { isApiError, type ApiClient, type Schemas } from '../api/client';
+import {
+  parseRoomPolicy, policyRefusal, PolicyApi, type CheckResult, type ImportanceClass, type RoomPolicy,
+} from '../api/policy';
 import { Gateway, isGatewayError, newId, type GatewayStatus, type SocketLike } from '../gateway/connection';
-import type { MessageView, ServerFrame, SendMessage } from '../gateway/frames';
+import type { EditMessage, MessageView, ReplyRef, ServerFrame, SendMessage } from '../gateway/frames';
 import * as S from './store';
 import type { ChatState, PendingSend } from './store';
 
@@ -25,6 +28,8 @@ export class Chat {
   state: ChatState;
   status: GatewayStatus = 'idle';
   readonly gateway: Gateway;
+  /** The policy endpoints (POLICY.md). */
+  readonly policy: PolicyApi;
 
   private readonly listeners = new Set<() => void>();
   private readonly incomingListeners = new Set<(room: S.RoomState, message: MessageView) => void>();
@@ -58,6 +63,7 @@ export class Chat {
   ) {
     this.now = options.now ?? Date.now;
     this.state = S.initialState(me.id);
+    this.policy = new PolicyApi(api);
     this.gateway = new Gateway({
       url: () => this.gatewayUrl(),
       tokens: { token: () => api.accessToken(), refresh: async () => (await api.refresh()).accessToken },
@@ -220,18 +226,52 @@ export class Chat {
 
   // ---- messages --------------------------------------------------------------------------------------------
 
-  /** Posts a message: shown greyed at once, replaced by the stored message when it arrives. */
-  send(roomId: string, text: string, options: { replyTo?: MessageView | null; mentions?: string[]; mentionAll?: boolean } = {}): void {
+  /**
+   * Posts a message: shown greyed at once, replaced by the stored message when it arrives. `held`: the draft
+   * check expects a refusal, so the message box keeps the text and the timeline shows nothing until the server
+   * answers. Returns the request id.
+   */
+  send(roomId: string, text: string, options: {
+    replyTo?: MessageView | null; mentions?: string[]; mentionAll?: boolean; held?: boolean;
+  } = {}): string {
     const replyTo = options.replyTo
       ? { messageId: options.replyTo.id, seq: options.replyTo.seq, senderId: options.replyTo.senderId, excerpt: excerpt(options.replyTo.text) }
       : null;
+    return this.post(roomId, text, replyTo, options.mentions ?? [], options.mentionAll ?? false, { held: options.held });
+  }
+
+  private post(roomId: string, text: string, replyTo: ReplyRef | null, mentions: string[], mentionAll: boolean,
+    flags: { held?: boolean; confirmed?: boolean }): string {
     const pending: PendingSend = {
-      id: newId(), roomId, text, replyTo, mentions: options.mentions ?? [], mentionAll: options.mentionAll ?? false,
-      createdAt: new Date(this.now()).toISOString(), status: 'sending',
+      id: newId(), roomId, text, replyTo, mentions, mentionAll, createdAt: new Date(this.now()).toISOString(), status: 'sending',
     };
+    if (flags.held) pending.held = true;
+    if (flags.confirmed) pending.confirmed = true;
     this.set(S.sendStarted(this.state, pending));
     this.typingSent.delete(roomId);
     this.transmit(pending);
+    return pending.id;
+  }
+
+  /**
+   * The sender confirms a send that needed it (`confirmation_required`): the same text, reply and mentions go
+   * again with `confirmed: true` under a new request id (the refused one was never stored). Returns that id, or
+   * null when there is nothing to confirm.
+   */
+  confirmRefused(roomId: string): string | null {
+    const refused = this.state.rooms[roomId]?.refused;
+    if (!refused || refused.code !== 'confirmation_required') return null;
+    return this.post(roomId, refused.text, refused.replyTo, refused.mentions, refused.mentionAll, { confirmed: true });
+  }
+
+  /** The sender has seen the refusal (or cancelled the confirmation); the text stays in the message box. */
+  dismissRefused(roomId: string, id?: string): void {
+    this.set(S.refusalDismissed(this.state, roomId, id));
+  }
+
+  /** Classifies a draft (`POST …/messages/check`); nothing is stored. */
+  checkDraft(roomId: string, text: string, signal?: AbortSignal): Promise<CheckResult> {
+    return this.policy.check(roomId, text, signal);
   }
 
   /** Sends a failed message again, with the same id (the server stores it at most once). */
@@ -251,11 +291,20 @@ export class Chat {
     if (p.replyTo) frame.replyTo = p.replyTo.messageId;
     if (p.mentions.length > 0) frame.mentions = p.mentions;
     if (p.mentionAll) frame.mentionAll = true;
-    this.gateway.sendMessage(frame).catch((e: unknown) => this.set(S.sendFailed(this.state, p.roomId, p.id, e)));
+    if (p.confirmed) frame.confirmed = true;
+    this.gateway.sendMessage(frame).catch((e: unknown) => {
+      const refusal = policyRefusal(e);
+      this.set(refusal
+        ? S.sendRefused(this.state, p.roomId, p.id, refusal.code, refusal.findings)
+        : S.sendFailed(this.state, p.roomId, p.id, e));
+    });
   }
 
-  async edit(roomId: string, message: MessageView, text: string): Promise<void> {
-    await this.gateway.request({ type: 'message.edit', roomId, messageId: message.id, text });
+  /** Edits a message; `confirmed` after the sender confirmed a warning. Throws `content_blocked` and the like. */
+  async edit(roomId: string, message: MessageView, text: string, confirmed = false): Promise<void> {
+    const frame: Omit<EditMessage, 'id'> = { type: 'message.edit', roomId, messageId: message.id, text };
+    if (confirmed) frame.confirmed = true;
+    await this.gateway.request(frame);
   }
 
   async remove(roomId: string, message: MessageView): Promise<void> {
@@ -309,6 +358,32 @@ export class Chat {
   private roomDetail(detail: RoomDetail): RoomDetail {
     this.set(S.roomDetailLoaded(this.state, detail));
     return detail;
+  }
+
+  // ---- room policy (HTTP) ----------------------------------------------------------------------------------
+
+  /** Sets the room's own ceiling (`null`: follow the org default). */
+  async setCeiling(roomId: string, ceiling: ImportanceClass | null): Promise<void> {
+    this.policyChanged(roomId, await this.policy.setCeiling(roomId, ceiling));
+  }
+
+  /** Org owners: lifts the ceiling to `I` for `hours` (pending until approved, unless one approver suffices). */
+  async requestEmergency(roomId: string, reason: string, hours: number): Promise<void> {
+    this.policyChanged(roomId, await this.policy.requestEmergency(roomId, reason, hours));
+  }
+
+  async approveEmergency(roomId: string): Promise<void> {
+    this.policyChanged(roomId, await this.policy.approveEmergency(roomId));
+  }
+
+  /** Ends the emergency early, or withdraws a pending request. */
+  async endEmergency(roomId: string): Promise<void> {
+    this.policyChanged(roomId, await this.policy.endEmergency(roomId));
+  }
+
+  /** The room's policy as a change answered it (the `room.policy` frame says the same, when it comes). */
+  private policyChanged(roomId: string, policy: RoomPolicy): void {
+    this.set(S.roomPolicyChanged(this.state, roomId, policy));
   }
 
   // ---- the gateway -----------------------------------------------------------------------------------------
@@ -382,6 +457,11 @@ export class Chat {
         const { state, unknownRoom } = S.memberJoined(this.state, f);
         this.set(state);
         if (unknownRoom && f.userId === this.me.id) this.loadRooms().catch(() => {});
+        break;
+      }
+      case 'room.policy': {
+        const policy = parseRoomPolicy(f.policy);
+        if (policy) this.set(S.roomPolicyChanged(this.state, f.roomId, policy));
         break;
       }
       case 'member.left':

@@ -6,8 +6,9 @@ import {
   messagePosted, pageLoaded, presenceChanged, presenceFollows, presenceLoaded, presenceMerged, reactionChanged, readCount, readMarked,
   receiptUpdated, roomDetailLoaded, roomMessagesReset, roomsLoaded, roomUpdated, sendAcked, sendDiscarded,
   sendFailed, sendStarted, sortedRooms, syncPoints, totalUnread, typingExpired, typingIn, typingStarted,
-  unreadCount, unreadMentionCount, type ChatState, type PendingSend,
+  unreadCount, unreadMentionCount, type ChatState, type PendingSend, refusalDismissed, roomPolicyChanged, sendRefused,
 } from './store';
+import type { Finding, RoomPolicy } from '../api/policy';
 
 const ME = '11';
 const SATO = '12';
@@ -36,7 +37,8 @@ function detail(extra: Partial<Schemas['RoomDetail']> = {}): Schemas['RoomDetail
   return {
     id: ROOM, orgId: '1', kind: 'group', name: '総務課', archived: false, createdAt: '2026-11-01T00:00:00Z', myRole: 'member',
     readOnly: false, lastSeq: 10,
-    members: [member(ME, '山田', 8), member(SATO, '佐藤', 10), member(SUZUKI, '鈴木', 5)], ...extra,
+    members: [member(ME, '山田', 8), member(SATO, '佐藤', 10), member(SUZUKI, '鈴木', 5)],
+    policy: { ceiling: 'II', ownCeiling: null, orgDefault: 'II', effectiveCeiling: 'II', emergency: null }, ...extra,
   };
 }
 
@@ -259,6 +261,65 @@ describe('pending sends', () => {
     expect(state.rooms[ROOM].pending[0]).toMatchObject({ status: 'failed', error: 'room_archived' });
     state = sendDiscarded(state, ROOM, 'uuid-1');
     expect(state.rooms[ROOM].pending).toEqual([]);
+  });
+});
+
+describe('sends refused for their content (POLICY.md)', () => {
+  const text = 'マイナンバーは 1234 5678 9018 です';
+  const pending: PendingSend = {
+    id: 'uuid-1', roomId: ROOM, text, replyTo: { messageId: '1010', seq: 10, senderId: SATO, excerpt: 'm10' },
+    mentions: [SATO], mentionAll: false, createdAt: '2026-11-26T05:00:30Z', status: 'sending',
+  };
+  const finding: Finding = {
+    detector: 'my_number', class: 'I', verdict: 'block', start: 8, end: 22, excerpt: '****-****-9018', label: 'My Number', labelJa: 'マイナンバー',
+  };
+
+  it('takes a blocked send out of the timeline at once and keeps it, with its findings, as the room refusal', () => {
+    let state = sendStarted(withMessages(10), pending);
+    state = sendRefused(state, ROOM, 'uuid-1', 'content_blocked', [finding]);
+    expect(state.rooms[ROOM].pending).toEqual([]);
+    expect(seqs(state)).toEqual([10]);
+    expect(state.rooms[ROOM].refused).toEqual({
+      id: 'uuid-1', code: 'content_blocked', text, replyTo: pending.replyTo, mentions: [SATO], mentionAll: false, findings: [finding],
+    });
+  });
+
+  it('ignores a refusal for a send it does not hold', () => {
+    const state = withMessages(10);
+    expect(sendRefused(state, ROOM, 'nope', 'content_blocked', [])).toBe(state);
+  });
+
+  it('replaces the refusal with the next send, and forgets it when dismissed (only its own)', () => {
+    let state = sendRefused(sendStarted(withMessages(10), pending), ROOM, 'uuid-1', 'confirmation_required', [{ ...finding, verdict: 'warn' }]);
+    expect(refusalDismissed(state, ROOM, 'other').rooms[ROOM].refused).not.toBeNull();
+    expect(refusalDismissed(state, ROOM, 'uuid-1').rooms[ROOM].refused).toBeNull();
+    state = sendStarted(state, { ...pending, id: 'uuid-2', confirmed: true });
+    expect(state.rooms[ROOM].refused).toBeNull();
+    expect(state.rooms[ROOM].pending.map((p) => [p.id, p.confirmed])).toEqual([['uuid-2', true]]);
+  });
+
+  it('shows a held send that failed for another reason in the timeline, to send again', () => {
+    let state = sendStarted(withMessages(10), { ...pending, held: true });
+    state = sendFailed(state, ROOM, 'uuid-1', 'room_archived');
+    expect(state.rooms[ROOM].pending[0]).toMatchObject({ status: 'failed', held: false });
+  });
+
+  it('takes the room policy from the detail and from room.policy', () => {
+    const policy: RoomPolicy = { ceiling: 'III', ownCeiling: 'III', orgDefault: 'II', effectiveCeiling: 'III', emergency: null };
+    let state = withMessages(10);
+    expect(state.rooms[ROOM].policy).toBeNull();
+    state = roomDetailLoaded(state, detail({ policy }));
+    expect(state.rooms[ROOM].policy).toEqual(policy);
+    // A detail without a readable policy keeps the one known.
+    state = roomDetailLoaded(state, { ...detail(), policy: undefined } as unknown as Schemas['RoomDetail']);
+    expect(state.rooms[ROOM].policy).toEqual(policy);
+    const lifted: RoomPolicy = { ...policy, effectiveCeiling: 'I', emergency: {
+      state: 'active', reason: '児童の安全確認', hours: 24, requestedBy: ME, requestedByName: '山田', requestedAt: '2026-11-26T05:00:00Z',
+      approvedBy: SATO, approvedByName: '佐藤', approvedAt: '2026-11-26T05:01:00Z', endsAt: '2026-11-27T05:01:00Z',
+    } };
+    state = roomPolicyChanged(state, ROOM, lifted);
+    expect(state.rooms[ROOM].policy).toEqual(lifted);
+    expect(roomPolicyChanged(state, 'unknown', policy)).toBe(state);
   });
 });
 

@@ -8,6 +8,7 @@
  * which the caller fills with `message.sync` from `syncedSeq`.
  */
 import type { Schemas } from '../api/client';
+import { parseRoomPolicy, type Finding, type PolicyCode, type RoomPolicy } from '../api/policy';
 import type {
   MemberJoined, MessageAck, MessageDeleted, MessageEdited, MessageView, PresenceStatus, ReactionChanged,
   ReceiptUpdated, ReplyRef, RoomUpdated,
@@ -38,6 +39,29 @@ export interface PendingSend {
   status: 'sending' | 'acked' | 'failed';
   seq?: number;
   error?: unknown;
+  /** Sent with `confirmed: true` after the sender confirmed a warning (POLICY.md). */
+  confirmed?: boolean;
+  /**
+   * Held in the message box rather than shown in the timeline: the draft check said it would be refused, so the
+   * box keeps the text until the server answers (never cleared for a message that is not sent).
+   */
+  held?: boolean;
+}
+
+/**
+ * A send the server refused for its content (`content_blocked`, `confirmation_required`): nothing was stored and
+ * it left the timeline; the message box shows it again, with the findings, until the sender sends again or
+ * gives up.
+ */
+export interface RefusedSend {
+  /** The request id of the refused send. */
+  id: string;
+  code: PolicyCode;
+  text: string;
+  replyTo: ReplyRef | null;
+  mentions: string[];
+  mentionAll: boolean;
+  findings: Finding[];
 }
 
 export interface RoomState {
@@ -72,6 +96,10 @@ export interface RoomState {
   pending: PendingSend[];
   /** Unread mentions as `GET /rooms` counted them, valid while `readSeq` stays at `readSeq`. */
   mentionBase: { readSeq: number; lastSeq: number; count: number };
+  /** The room's ceiling and emergency (POLICY.md), once its detail or a `room.policy` frame was read. */
+  policy: RoomPolicy | null;
+  /** The last send refused for its content, until sent again or dismissed. */
+  refused: RefusedSend | null;
 }
 
 export interface ChatState {
@@ -95,6 +123,7 @@ function emptyRoom(id: string): RoomState {
     id, kind: 'group', name: '', archived: false, myRole: null, member: false, memberCount: 0, peerId: null,
     lastSeq: 0, readSeq: 0, lastMessage: null, activityAt: '', listIndex: Number.MAX_SAFE_INTEGER, messages: [],
     syncedSeq: 0, reachedStart: false, members: null, pending: [], mentionBase: { readSeq: 0, lastSeq: 0, count: 0 },
+    policy: null, refused: null,
   };
 }
 
@@ -144,6 +173,7 @@ export function roomDetailLoaded(state: ChatState, d: RoomDetail): ChatState {
     memberCount: d.members.length, lastSeq: Math.max(old.lastSeq, d.lastSeq),
     readSeq: Math.max(old.readSeq, mine?.readSeq ?? 0),
     peerId: d.kind === 'direct' ? d.members.find((m) => m.userId !== state.me)?.userId ?? old.peerId : null,
+    policy: parseRoomPolicy(d.policy) ?? old.policy,
     members: d.members.map((m) => {
       // A receipt that arrived while the detail was on its way is not lost.
       const known = old.members?.find((o) => o.userId === m.userId);
@@ -169,6 +199,11 @@ export function roomRemoved(state: ChatState, roomId: string): ChatState {
 
 export function roomUpdated(state: ChatState, f: RoomUpdated): ChatState {
   return withRoom(state, f.roomId, (room) => ({ ...room, name: f.name, archived: f.archived }));
+}
+
+/** `room.policy`, or the answer to changing the ceiling or the emergency: the room's policy now. */
+export function roomPolicyChanged(state: ChatState, roomId: string, policy: RoomPolicy): ChatState {
+  return withRoom(state, roomId, (room) => ({ ...room, policy }));
 }
 
 /** `member.joined`; `unknownRoom` tells the caller to read its rooms again (it was added to a new one). */
@@ -315,8 +350,9 @@ export function reactionChanged(state: ChatState, f: ReactionChanged): ChatState
 
 // ---- sends -----------------------------------------------------------------------------------------------
 
+/** A new send; a refusal shown for the room goes (this send replaces it). */
 export function sendStarted(state: ChatState, send: PendingSend): ChatState {
-  return withRoom(state, send.roomId, (room) => ({ ...room, pending: [...room.pending, send] }));
+  return withRoom(state, send.roomId, (room) => ({ ...room, pending: [...room.pending, send], refused: null }));
 }
 
 /** The server stored a send. Once the message itself is held, the pending entry goes. */
@@ -330,10 +366,32 @@ export function sendAcked(state: ChatState, ack: MessageAck): ChatState {
   });
 }
 
+/** Refused for another reason than its content: shown in the timeline with "send again" and "discard". */
 export function sendFailed(state: ChatState, roomId: string, id: string, error: unknown): ChatState {
   return withRoom(state, roomId, (room) => ({
-    ...room, pending: room.pending.map((p) => (p.id === id ? { ...p, status: 'failed' as const, error } : p)),
+    ...room, pending: room.pending.map((p) => (p.id === id ? { ...p, status: 'failed' as const, error, held: false } : p)),
   }));
+}
+
+/**
+ * Refused for its content (`content_blocked`, `confirmation_required`): nothing was stored. The send leaves the
+ * timeline at once and becomes the room's refusal, for the message box to show with its findings.
+ */
+export function sendRefused(state: ChatState, roomId: string, id: string, code: PolicyCode, findings: Finding[]): ChatState {
+  return withRoom(state, roomId, (room) => {
+    const p = room.pending.find((x) => x.id === id);
+    if (!p) return room;
+    return {
+      ...room,
+      pending: room.pending.filter((x) => x.id !== id),
+      refused: { id, code, text: p.text, replyTo: p.replyTo, mentions: p.mentions, mentionAll: p.mentionAll, findings },
+    };
+  });
+}
+
+/** The sender has seen the refusal and goes on (edits the text, or cancels the confirmation). */
+export function refusalDismissed(state: ChatState, roomId: string, id?: string): ChatState {
+  return withRoom(state, roomId, (room) => (room.refused && (id === undefined || room.refused.id === id) ? { ...room, refused: null } : room));
 }
 
 export function sendRetried(state: ChatState, roomId: string, id: string): ChatState {

@@ -59,6 +59,14 @@ describe('decodeServerFrame', () => {
     expect(decodeServerFrame(JSON.stringify(badMessage))).toMatchObject({ reason: 'bad_fields' });
   });
 
+  it('decodes room.policy (POLICY.md) and keeps the findings of an error frame', () => {
+    expect(decodeServerFrame(JSON.stringify({ type: 'room.policy', roomId: '7' }))).toMatchObject({ reason: 'bad_fields' });
+    expect(decodeServerFrame(JSON.stringify({ ...examples.error, findings: 'x' }))).toMatchObject({ reason: 'bad_fields' });
+    const findings = [{ detector: 'my_number', class: 'I', verdict: 'block', start: 0, end: 12, excerpt: '****-****-9018', label: 'My Number', labelJa: 'マイナンバー' }];
+    const blocked = { ...examples.error, code: 'content_blocked', findings };
+    expect(decodeServerFrame(JSON.stringify(blocked))).toEqual({ ok: true, frame: blocked });
+  });
+
   it('accepts the nulls the server writes for optional fields', () => {
     const error = { ...examples.error, re: null, detail: null };
     expect(decodeServerFrame(JSON.stringify(error))).toMatchObject({ ok: true });
@@ -80,6 +88,8 @@ describe('client frames', () => {
     { type: 'message.send', id: '7b0e4c1e-3f5a-4c4e-9d59-0c6f2d1f7a10', roomId: '590372839467008001', text: 'お疲れさまです @佐藤 さん',
       replyTo: '590372839467012000', mentions: ['590372839467004002'], mentionAll: false },
     { type: 'message.send', id: 'b', roomId: '590372839467008001', text: '了解です' },
+    { type: 'message.send', id: 'b2', roomId: '590372839467008001', text: '202610160001', confirmed: true },
+    { type: 'message.edit', id: 'c2', roomId: '590372839467008001', messageId: '590372839467012096', text: '202610160001', confirmed: true },
     { type: 'message.edit', id: 'c', roomId: '590372839467008001', messageId: '590372839467012096', text: '訂正します' },
     { type: 'message.delete', id: 'd', roomId: '590372839467008001', messageId: '590372839467012096' },
     { type: 'message.sync', id: 'e', roomId: '590372839467008001', afterSeq: 0, limit: 200 },

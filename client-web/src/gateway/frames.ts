@@ -7,7 +7,7 @@ import type {
   AddReaction, Authenticate, DeleteMessage, DeviceRevoked, EditMessage, ErrorReply, FetchHistory, Hello, MarkRead,
   MemberJoined, MemberLeft,
   MessageAck, MessageDeleted, MessageEdited, MessagePage, MessagePosted, MessageView, Ok, PresenceChanged,
-  PresenceState, ReactionChanged, ReceiptUpdated, RemoveReaction, RoomUpdated, SendMessage, SessionReady, SetPresence,
+  PresenceState, ReactionChanged, ReceiptUpdated, RemoveReaction, RoomPolicyChanged, RoomUpdated, SendMessage, SessionReady, SetPresence,
   StartTyping, SubscribePresence, SyncMessages, TypingStarted,
 } from './frames.gen';
 
@@ -26,7 +26,7 @@ export type ClientFrameType = ClientFrame['type'];
 /** Everything the server sends: replies (with `re`) and events. */
 export type ServerFrame = Hello | DeviceRevoked | SessionReady | MessageAck | MessagePage | Ok | PresenceState | ErrorReply | MessagePosted
   | MessageEdited | MessageDeleted | ReceiptUpdated | ReactionChanged | TypingStarted | PresenceChanged | RoomUpdated
-  | MemberJoined | MemberLeft;
+  | MemberJoined | MemberLeft | RoomPolicyChanged;
 export type ServerFrameType = ServerFrame['type'];
 
 /** A server frame of one type. */
@@ -36,7 +36,7 @@ export type FrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T 
 
 /** How a field is checked: its JSON type, `?` when it may be absent or null. */
 type Kind = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'message' | 'messages' | 'statuses'
-  | 'string?' | 'object?';
+  | 'string?' | 'object?' | 'array?';
 
 type Fields<T> = { [K in Exclude<keyof T, 'type'>]-?: Kind };
 
@@ -58,7 +58,9 @@ const SERVER_FIELDS: { [T in ServerFrameType]: Fields<FrameOf<T>> } = {
   'message.page': { re: 'string', roomId: 'string', messages: 'messages', hasMore: 'boolean', lastSeq: 'number' },
   ok: { re: 'string' },
   'presence.state': { re: 'string', statuses: 'statuses' },
-  error: { re: 'string?', code: 'string', message: 'string', messageJa: 'string', retryable: 'boolean', detail: 'string?' },
+  error: {
+    re: 'string?', code: 'string', message: 'string', messageJa: 'string', retryable: 'boolean', detail: 'string?', findings: 'array?',
+  },
   'message.posted': { roomId: 'string', message: 'message' },
   'message.edited': { roomId: 'string', messageId: 'string', seq: 'number', text: 'string', editedAt: 'string' },
   'message.deleted': { roomId: 'string', messageId: 'string', seq: 'number', deletedAt: 'string' },
@@ -71,6 +73,7 @@ const SERVER_FIELDS: { [T in ServerFrameType]: Fields<FrameOf<T>> } = {
   'room.updated': { roomId: 'string', name: 'string', archived: 'boolean', by: 'string' },
   'member.joined': { roomId: 'string', userId: 'string', displayName: 'string', role: 'string', by: 'string' },
   'member.left': { roomId: 'string', userId: 'string', by: 'string' },
+  'room.policy': { roomId: 'string', policy: 'object' },
 };
 
 /** Every type the client may send, as listed in PROTOCOL.md. */
@@ -95,6 +98,7 @@ function matches(value: unknown, kind: Kind): boolean {
     case 'object': return isObject(value);
     case 'string?': return value == null || typeof value === 'string';
     case 'object?': return value == null || isObject(value);
+    case 'array?': return value == null || Array.isArray(value);
     case 'message': return isMessage(value);
     case 'messages': return Array.isArray(value) && value.every(isMessage);
     case 'statuses': return Array.isArray(value)

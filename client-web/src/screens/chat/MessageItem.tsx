@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Schemas } from '../../api/client';
+import { policyRefusal, type PolicyRefusal } from '../../api/policy';
 import type { Chat } from '../../chat/chat';
 import { segments, type Person } from '../../chat/mentions';
 import { readCount, type PendingSend, type RoomState } from '../../chat/store';
@@ -9,6 +10,7 @@ import type { MessageView, ReplyRef } from '../../gateway/frames';
 import { useAction } from '../../hooks';
 import { lang, t } from '../../i18n/i18n';
 import { Avatar } from './parts';
+import { BlockedNotice, ConfirmDialog } from './policy';
 
 /** The reactions offered in the palette. */
 export const REACTIONS = ['👍', '❤️', '😄', '🙏', '😮', '🎉'];
@@ -31,7 +33,25 @@ export function MessageItem({ chat, room, message, showSender, canAct, onReply }
   const [palette, setPalette] = useState(false);
   const [readers, setReaders] = useState(false);
   const action = useAction();
+  /** An edit refused for its content: the text tried, and why. */
+  const [refusal, setRefusal] = useState<{ text: string; refusal: PolicyRefusal } | null>(null);
   const count = own ? readCount(room, message) : null;
+
+  /** Saves an edit; a refusal for its content keeps the box open with the findings, or asks to confirm. */
+  const save = (text: string, confirmed = false) => action.run(async () => {
+    if (text !== message.text) {
+      try {
+        await chat.edit(room.id, message, text, confirmed);
+      } catch (e) {
+        const r = policyRefusal(e);
+        if (!r) throw e;
+        setRefusal({ text, refusal: r });
+        return;
+      }
+    }
+    setRefusal(null);
+    setEditing(false);
+  });
   const people: Person[] = (room.members ?? []).filter((m) => message.mentions.includes(m.userId));
 
   return (
@@ -42,11 +62,8 @@ export function MessageItem({ chat, room, message, showSender, canAct, onReply }
         {!own && showSender && <div class="msg-sender" data-testid={`message-sender-${seq}`}>{message.senderName}</div>}
         <div class="msg-row">
           {editing ? (
-            <EditBox initial={message.text ?? ''} seq={seq} onCancel={() => setEditing(false)}
-              onSave={(text) => action.run(async () => {
-                if (text !== message.text) await chat.edit(room.id, message, text);
-                setEditing(false);
-              })} />
+            <EditBox initial={message.text ?? ''} seq={seq} onCancel={() => { setRefusal(null); setEditing(false); }}
+              onSave={(text) => save(text)} />
           ) : (
             <div class={`bubble${message.deleted ? ' deleted' : ''}${mentionsMe(message, me) ? ' mentions-me' : ''}`}>
               {message.replyTo && !message.deleted && <Quote chat={chat} room={room} reply={message.replyTo} seq={seq} />}
@@ -105,6 +122,19 @@ export function MessageItem({ chat, room, message, showSender, canAct, onReply }
                 }}>{emoji}</button>
             ))}
           </div>
+        )}
+        {editing && refusal?.refusal.code === 'content_blocked' && (
+          <BlockedNotice testid={`edit-blocked-${seq}`} title={t('policy.edit.title')} text={refusal.text}
+            findings={refusal.refusal.findings} ceiling={room.policy?.effectiveCeiling ?? null} />
+        )}
+        {editing && refusal?.refusal.code === 'confirmation_required' && (
+          <ConfirmDialog text={refusal.text} findings={refusal.refusal.findings} confirmLabel={t('policy.confirm.save')}
+            onConfirm={() => {
+              const text = refusal.text;
+              setRefusal(null);
+              void save(text, true);
+            }}
+            onCancel={() => setRefusal(null)} />
         )}
         {readers && <Readers chat={chat} room={room} seq={seq} onClose={() => setReaders(false)} />}
         <ErrorMessage error={action.error} />

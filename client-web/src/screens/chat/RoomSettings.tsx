@@ -6,6 +6,7 @@ import { ConfirmButton, ErrorMessage, Field, SuccessMessage } from '../../compon
 import { useAction } from '../../hooks';
 import { t } from '../../i18n/i18n';
 import { PeoplePicker } from './PeoplePicker';
+import { RoomPolicySettings } from './RoomPolicySettings';
 import { Avatar, PresenceDot, presenceOf } from './parts';
 
 const ROLES: RoomRole[] = ['owner', 'admin', 'member'];
@@ -41,11 +42,11 @@ export function RoomSettings({ chat, roomId }: { chat: Chat; roomId: string }) {
   const manager = room.myRole === 'owner' || room.myRole === 'admin';
   const canManage = group && manager && !room.archived;
   const owner = room.myRole === 'owner';
-  const run = (message: string, work: () => Promise<unknown>) => {
+  const run = (message: string | (() => string), work: () => Promise<unknown>) => {
     setDone(null);
     return action.run(async () => {
       await work();
-      setDone(message);
+      setDone(typeof message === 'string' ? message : message());
     });
   };
 
@@ -107,6 +108,8 @@ export function RoomSettings({ chat, roomId }: { chat: Chat; roomId: string }) {
             </button>
           </div>
         )}
+
+        <RoomPolicySettings chat={chat} room={room} busy={action.busy} run={run} />
 
         {group && room.member && (
           <div class="danger-zone">

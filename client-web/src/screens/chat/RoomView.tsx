@@ -11,6 +11,7 @@ import { lang, t } from '../../i18n/i18n';
 import { Composer } from './Composer';
 import { MessageItem, PendingItem } from './MessageItem';
 import { PresenceDot, presenceOf } from './parts';
+import { classLabel, EmergencyBanner } from './policy';
 
 /** One room: its messages, who is typing, and the message box (unless the room is read-only for the caller). */
 export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
@@ -41,13 +42,15 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   return (
     <section class="room-view" data-testid="room-view" data-room-id={room.id}>
       <RoomHead chat={chat} room={room} />
+      <EmergencyBanner policy={room.policy} />
       {nonMember && <p class="banner" data-testid="readonly-banner" role="note">{t('chat.readOnlyOwner')}</p>}
       {room.archived && <p class="banner" data-testid="archived-banner" role="note">{t('chat.archivedBanner')}</p>}
       <MessageList chat={chat} room={room} canAct={canPost} onReply={setReplyTo} />
       {open.error && <div class="room-pad"><ErrorMessage error={open.error} /></div>}
       <Typing chat={chat} room={room} />
       {canPost && (
-        <Composer chat={chat} room={room} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} onSent={() => setReplyTo(null)} />
+        <Composer chat={chat} room={room} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} onSent={() => setReplyTo(null)}
+          onRestoreReply={setReplyTo} />
       )}
     </section>
   );
@@ -64,6 +67,12 @@ function RoomHead({ chat, room }: { chat: Chat; room: RoomState | null }) {
             <PresenceDot userId={room.peerId} status={presenceOf(chat.state.presence, room.peerId)} testid="room-presence" />
           )}
           {room.kind === 'group' && <span class="muted room-members">{t('chat.members', { count: room.memberCount })}</span>}
+          {room.policy && (
+            <span class={`badge ceiling ceiling-${room.policy.effectiveCeiling}`} data-testid="room-ceiling"
+              data-ceiling={room.policy.effectiveCeiling} title={t('policy.settings.current', { class: classLabel(room.policy.effectiveCeiling) })}>
+              {t('policy.ceilingBadge', { class: room.policy.effectiveCeiling })}
+            </span>
+          )}
           <a class="button small room-settings-open" href={`#/rooms/${room.id}/settings`} data-testid="room-settings-open">
             {t('chat.settings')}
           </a>
@@ -137,7 +146,7 @@ function MessageList({ chat, room, canAct, onReply }: {
           </Fragment>
         );
       })}
-      {room.pending.map((p) => <PendingItem key={p.id} chat={chat} pending={p} />)}
+      {room.pending.filter((p) => !(p.held && p.status === 'sending')).map((p) => <PendingItem key={p.id} chat={chat} pending={p} />)}
     </div>
   );
 }
