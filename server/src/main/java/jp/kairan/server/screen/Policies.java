@@ -76,9 +76,19 @@ public final class Policies implements AutoCloseable {
         return terms;
     }
 
-    /** After the org's default ceiling or emergency settings changed. */
+    /**
+     * After the org's default ceiling or emergency settings changed: drops the cached room states and, in the
+     * background, pushes {@code room.policy} to the rooms that follow the default.
+     */
     public void orgPolicyChanged(long orgId) {
         store.invalidateRooms();
+        scheduler.execute(() -> {
+            try {
+                rooms.publishOrgDefault(orgId);
+            } catch (RuntimeException e) {
+                log.warn("could not tell the rooms of org {} about its new default ceiling", orgId, e);
+            }
+        });
     }
 
     private byte[] loadOrCreateKey() {

@@ -55,6 +55,22 @@ final class PolicyRepository {
         });
     }
 
+    /** The rooms of an organization that follow its default ceiling. */
+    List<Long> roomsFollowingDefault(Tx tx, long orgId) {
+        return tx.jdbc(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM rooms WHERE org_id = ? AND ceiling IS NULL")) {
+                ps.setLong(1, orgId);
+                List<Long> ids = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
     void setRoomCeiling(Tx tx, long roomId, ImportanceClass ceiling) {
         tx.jdbc(c -> update(c, "UPDATE rooms SET ceiling = ?, version = version + 1 WHERE id = ?",
                 ceiling == null ? null : ceiling.wireName(), roomId));

@@ -188,6 +188,15 @@ public final class RoomPolicies {
         return ended;
     }
 
+    /** After the org's default ceiling changed: tells the members of every room that follows it. */
+    public int publishOrgDefault(long orgId) {
+        List<Long> roomIds = db.call(tx -> repository.roomsFollowingDefault(tx, orgId));
+        for (long roomId : roomIds) {
+            publish(roomId);
+        }
+        return roomIds.size();
+    }
+
     /** The work of one change, inside its transaction: checks, writes, and returns the audit event. */
     private interface Change {
         AuditEvent apply(Tx tx, Membership room, PolicyStore.RoomState state);

@@ -344,6 +344,21 @@ class PolicyIT {
     }
 
     @Test
+    void aNewOrgDefaultReachesTheRoomsThatFollowIt() {
+        try (WsClient a = WsClient.signedIn(server.gatewayUrl(), hanako.accessToken())) {
+            Response org = put("/api/v1/orgs/" + orgId + "/policy", Map.of("defaultCeiling", "III"), owner.accessToken());
+            assertThat(org.body().path("policy").path("defaultCeiling").asText()).isEqualTo("III");
+            JsonNode pushed = a.awaitType("room.policy");
+            assertThat(pushed.path("roomId").asText()).isEqualTo(roomId);
+            assertThat(pushed.path("policy").path("ceiling").asText()).isEqualTo("III");
+            assertThat(a.request(send("【取扱注意】来年度の予算案です")).path("code").asText()).isEqualTo("content_blocked");
+        } finally {
+            put("/api/v1/orgs/" + orgId + "/policy", Map.of("defaultCeiling", "II"), owner.accessToken());
+        }
+        assertThat(audit("policy.org.changed")).isNotEmpty();
+    }
+
+    @Test
     void anOrgsOwnTermsApplyToItsNextMessage() {
         String path = "/api/v1/orgs/" + orgId + "/policy/terms";
         String text = "田村健太さんの緊急小口資金の件";
