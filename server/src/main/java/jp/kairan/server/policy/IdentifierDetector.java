@@ -35,7 +35,7 @@ public final class IdentifierDetector {
             "照会番号", "電話", "tel", "携帯", "fax", "口座", "シリアル", "製造番号", "品番", "型番", "jan", "伝票", "order", "invoice",
             "タイムスタンプ", "日時", "ログ", "会議id", "ミーティングid", "meetingid", "ウェビナーid", "パスコード", "passcode",
             "zoom", "teams", "資産番号", "追跡番号", "顧客番号", "会員番号", "職員番号", "社員番号", "証券番号", "被保険者番号",
-            "保険証", "郵便", "内線", "文書番号", "案件番号", "チケット", "ticket", "着信", "折り返し", "+81");
+            "保険証", "郵便", "内線", "文書番号", "案件番号", "チケット", "ticket", "着信", "+81");
     /** Words that end a label of some other number ("資産番号", "会員no."), when no keyword covers them. */
     static final List<String> GENERIC_LABEL_ENDS = folded("番号", "no.", "id", "コード");
 
@@ -90,8 +90,8 @@ public final class IdentifierDetector {
                     }
                 } else if (at >= run.end()) {
                     distance = at - run.end();
-                    if (distance > windowAfter) {
-                        continue;
+                    if (distance > windowAfter || windowAfter == OTHER_WINDOW_AFTER && !onlyBrackets(folded.original(), run.end(), at)) {
+                        continue; // 「…0541 と電話で聞き取った」: a word after the number labels it only in brackets
                     }
                     distance += AFTER_PENALTY;
                 } else {
@@ -147,6 +147,15 @@ public final class IdentifierDetector {
             }
         }
         return false;
+    }
+
+    private static boolean onlyBrackets(String text, int from, int to) {
+        for (int k = from; k < to && k < text.length(); k++) {
+            if (" 　（(【[「:：".indexOf(text.charAt(k)) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** 基礎年金番号 is written 1234-567890 or as ten digits; 0570-05-1165 is a telephone number. */

@@ -50,7 +50,7 @@ public final class PersonFinder {
             "医師", "委員", "班長", "係", "課", "調整官", "専門員", "管理者", "所属長", "ワーカー", "部", "室", "センター長", "園長",
             "理事", "講師", "事務局", "リーダー", "会長", "代表");
     private static final Set<String> STAFF_BEFORE = Set.of("課", "係", "室", "部", "担当", "センター", "所", "局", "班", "CW",
-            "代理", "後任", "前任", "引継ぎ", "引き継ぎ",
+            "代理", "後任", "前任", "庶務", "総務",
             "cw", "ケースワーカー", "保健師", "講師", "主査", "係長", "課長", "主任", "主事", "職員", "相談員", "支援員", "担任", "校長");
     private static final Set<String> KATAKANA_COMMON = Set.of("ケースワーカー", "ワーカー", "ヘルパー", "マネージャー", "マネジャー",
             "ケアマネ", "ケアマネジャー", "ケアマネージャー", "ドライバー", "スタッフ", "リーダー", "サポーター", "ボランティア",
@@ -73,7 +73,7 @@ public final class PersonFinder {
             Token t = tokens.get(i);
             int consumed;
             if (pseudonymLetter(t) && i + 1 < tokens.size() && (honorific(tokens.get(i + 1)) || tokens.get(i + 1).openParen()
-                    || isOneOf(tokens.get(i + 1).text, "子", "男", "氏", "さん"))) {
+                    || isOneOf(tokens.get(i + 1).text, "子", "男", "氏", "さん", "児", "君"))) {
                 // Aさん, Ｂ子, 乙（S23.11.3生）: a pseudonym
                 found.add(person(compact, Kind.MASKED, t, t, 1));
                 consumed = 2;
@@ -167,7 +167,10 @@ public final class PersonFinder {
                         kind = Kind.FULL;
                     } else if (!paren && run.length() >= 3 && run.length() <= 6
                             && NOT_NAME_ENDINGS.indexOf(run.charAt(run.length() - 1)) < 0) {
-                        kind = Kind.FULL;
+                        // 長谷川さん and 新発田さん are surnames; 王美玲さん and 小鳥遊心春さん are full names.
+                        kind = run.length() >= 4 || givenNameWithin(tokens, k, h) ? Kind.FULL : Kind.PARTIAL;
+                    } else if (!paren && run.length() <= 2 && !end.equals("氏") && NOT_NAME_ENDINGS.indexOf(run.charAt(run.length() - 1)) < 0) {
+                        kind = Kind.PARTIAL; // a surname the dictionary does not know: 石動さん
                     } else {
                         continue;
                     }
@@ -176,6 +179,15 @@ public final class PersonFinder {
                 addIfNew(c, tokens, found, start, h, kind);
             }
         }
+    }
+
+    private static boolean givenNameWithin(List<Token> tokens, int start, int end) {
+        for (Token tk : tokens) {
+            if (tk.start < end && start < tk.end && tk.givenName() && tk.start > start) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -504,7 +516,9 @@ public final class PersonFinder {
      */
     private static boolean staff(List<Token> tokens, int i, int j, boolean fullName) {
         int after = j;
+        boolean honored = false;
         if (after < tokens.size() && honorific(tokens.get(after)) && !tokens.get(after).text.equals("宅")) {
+            honored = true;
             Token h = tokens.get(after);
             // Vocative at the start of the message or a line: 「田中さん、」
             boolean lineStart = i == 0 || tokens.get(i - 1).text.contains("\n");
@@ -519,7 +533,7 @@ public final class PersonFinder {
         }
         if (after < tokens.size()) {
             Token next = tokens.get(after);
-            if (ROLES.contains(next.text) || next.text.equals("です") && (i == 0 || precededBy(tokens, i, "の"))) {
+            if (ROLES.contains(next.text) || !honored && next.text.equals("です") && (i == 0 || precededBy(tokens, i, "の"))) {
                 return true;
             }
             if (after + 1 < tokens.size() && ROLES.contains(next.text + tokens.get(after + 1).text)) {
@@ -587,6 +601,7 @@ public final class PersonFinder {
     private static final java.util.Set<String> SUBJECT_LABELS = java.util.Set.of("氏名", "申請者", "児童", "対象者", "相談者",
             "受給者", "世帯主", "本人", "対象児童", "被保護者", "滞納者", "通告児童", "児童氏名", "名前", "対象児", "利用者", "被相談者",
             "納税者", "納税義務者", "債務者", "請求者", "届出人", "転入者", "転出者", "患者", "要保護児童", "保護者", "宛先", "宛名",
+            "所有者", "申告者", "相手方", "被害者", "加害者", "児童名", "生徒", "生徒名", "対象",
             "妻", "夫", "長男", "長女", "次男", "次女", "三男", "三女", "母", "父", "祖母", "祖父", "世帯員", "同居人", "配偶者");
 
     private static boolean pseudonymLetter(Token t) {
@@ -750,16 +765,22 @@ public final class PersonFinder {
             return true;
         }
 
+        /** "Santos", "Nguyễn", "Thị": a capital then small letters, Latin script (with diacritics). */
         boolean latinCapitalized() {
-            if (text.length() < 2 || text.charAt(0) < 'A' || text.charAt(0) > 'Z') {
+            if (text.length() < 2 || !Character.isUpperCase(text.codePointAt(0)) || !latinScript(text.codePointAt(0))) {
                 return false;
             }
-            for (int k = 1; k < text.length(); k++) {
-                if (text.charAt(k) < 'a' || text.charAt(k) > 'z') {
+            for (int k = Character.charCount(text.codePointAt(0)); k < text.length(); k += Character.charCount(text.codePointAt(k))) {
+                int cp = text.codePointAt(k);
+                if (!Character.isLowerCase(cp) || !latinScript(cp)) {
                     return false;
                 }
             }
             return true;
+        }
+
+        private static boolean latinScript(int cp) {
+            return Character.UnicodeScript.of(cp) == Character.UnicodeScript.LATIN;
         }
 
         boolean openParen() {

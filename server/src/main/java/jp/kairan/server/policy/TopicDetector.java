@@ -29,7 +29,7 @@ public final class TopicDetector {
                     + "([a-z\\p{IsHan}]{0,3}-?[0-9a-z]*\\d[0-9a-z-]*)", Pattern.CASE_INSENSITIVE);
     private static final Pattern PHONE = Pattern.compile("0\\d{1,4}-\\d{1,4}-\\d{3,4}|0[789]0\\d{8}");
     private static final Pattern FULL_BIRTH_DATE = BIRTH_DATE;
-    private static final String SAMPLE_WORDS = "記入例|見本|サンプル|回答例|例文|テンプレート";
+    private static final String SAMPLE_WORDS = "記入例|記載例|見本|サンプル|回答例|例文|テンプレート|ダミー";
     private static final Pattern SAMPLE = Pattern.compile(SAMPLE_WORDS);
 
     private TopicDetector() {
@@ -62,8 +62,7 @@ public final class TopicDetector {
             return found; // a form sample: 記入例 山田太郎
         }
         boolean address = ADDRESS.matcher(nfkc).find();
-        boolean otherIdentifier = AGE.matcher(nfkc).find() || BIRTH_DATE.matcher(nfkc).find() || address
-                || caseNumber(nfkc) != null || PHONE.matcher(nfkc).find();
+        List<int[]> identifiers = identifiers(nfkc);
         boolean anyPerson = false;
         for (PersonFinder.Person p : PersonFinder.find(text)) {
             Terms.Hit cue = nearestCue(hits, p.start(), p.end(), text.length());
@@ -71,7 +70,7 @@ public final class TopicDetector {
                 continue;
             }
             anyPerson |= p.kind() != PersonFinder.Kind.STAFF;
-            Verdict verdict = switchVerdict(p.kind(), otherIdentifier, guarded, address, nfkc);
+            Verdict verdict = switchVerdict(p.kind(), near(identifiers, p, text.length()), guarded, address, nfkc);
             if (verdict != Verdict.ALLOW) {
                 found.add(Finding.classI(cue.topic().id(), verdict, p.start(), p.end(), p.excerpt()));
             }
@@ -84,6 +83,38 @@ public final class TopicDetector {
             }
         }
         return found;
+    }
+
+    /** Where the other identifiers stand (in the NFKC text, which keeps the positions of Japanese text). */
+    private static List<int[]> identifiers(String nfkc) {
+        List<int[]> spans = new ArrayList<>();
+        for (Pattern p : List.of(AGE, BIRTH_DATE, ADDRESS, PHONE)) {
+            var m = p.matcher(nfkc);
+            while (m.find()) {
+                spans.add(new int[] {m.start(), m.end()});
+            }
+        }
+        var m = CASE_NUMBER.matcher(nfkc);
+        while (m.find()) {
+            if (m.group(4).chars().filter(Character::isDigit).count() >= 3) {
+                spans.add(new int[] {m.start(), m.end()});
+            }
+        }
+        return spans;
+    }
+
+    /** How far an identifier may stand from a partial name to make it identifying. */
+    static final int IDENTIFIER_WINDOW = 120;
+
+    /** Whether an identifier stands near the person (anywhere in a short message). */
+    private static boolean near(List<int[]> identifiers, PersonFinder.Person p, int length) {
+        for (int[] span : identifiers) {
+            int distance = span[0] >= p.end() ? span[0] - p.end() : span[1] <= p.start() ? p.start() - span[1] : 0;
+            if (length <= 80 || distance <= IDENTIFIER_WINDOW) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A case, reception or ledger number with at least three digits, or null. */
