@@ -51,12 +51,15 @@ public final class IdentifierDetector {
             if (d.length() < 10 || d.length() > 12) {
                 continue; // 13 digits: a Corporate Number or something longer, never a My Number
             }
+            if (run.start() > 0 && (text.charAt(run.start() - 1) == '+' || text.charAt(run.start() - 1) == '＋')) {
+                continue; // +81 90-…: an international telephone number
+            }
             if (folded == null) {
                 folded = FoldedText.of(text);
             }
             if (d.length() == 12 && CheckDigits.myNumber(d) && !CheckDigits.degenerate(d)) {
                 int keyword = nearest(folded, MY_NUMBER_KEYWORDS, run, WINDOW_AFTER);
-                int other = Math.min(positive(nearest(folded, OTHER_NUMBER_LABELS, run, OTHER_WINDOW_AFTER)),
+                int other = Math.min(positive(nearestLabel(folded, OTHER_NUMBER_LABELS, run)),
                         positive(genericLabel(folded, run)));
                 other = other == Integer.MAX_VALUE ? -1 : other;
                 if (keyword >= 0 && (other < 0 || keyword <= other)) {
@@ -90,8 +93,8 @@ public final class IdentifierDetector {
                     }
                 } else if (at >= run.end()) {
                     distance = at - run.end();
-                    if (distance > windowAfter || windowAfter == OTHER_WINDOW_AFTER && !onlyBrackets(folded.original(), run.end(), at)) {
-                        continue; // 「…0541 と電話で聞き取った」: a word after the number labels it only in brackets
+                    if (distance > windowAfter) {
+                        continue;
                     }
                     distance += AFTER_PENALTY;
                 } else {
@@ -158,6 +161,59 @@ public final class IdentifierDetector {
         return true;
     }
 
+    /**
+     * The distance to the closest label of another number that labels this run: before it with nothing but
+     * punctuation, particles or 番号 between (「注文番号：」, 「TEL 」, 「会議IDは」, not 「電話で確認して」), or right after it in
+     * brackets; −1 when none.
+     */
+    private static int nearestLabel(FoldedText folded, List<String> labels, DigitRuns.Run run) {
+        String f = folded.text();
+        String original = folded.original();
+        int best = -1;
+        for (String k : labels) {
+            int from = 0;
+            int fi;
+            while ((fi = f.indexOf(k, from)) >= 0) {
+                from = fi + 1;
+                int start = folded.source(fi);
+                int end = folded.sourceEnd(fi + k.length() - 1);
+                int distance;
+                if (end <= run.start()) {
+                    distance = run.start() - start;
+                    if (distance > WINDOW_BEFORE + k.length() || !labelGap(original, end, run.start())) {
+                        continue;
+                    }
+                } else if (start >= run.end()) {
+                    distance = start - run.end();
+                    if (distance > OTHER_WINDOW_AFTER || !onlyBrackets(original, run.end(), start)) {
+                        continue;
+                    }
+                    distance += AFTER_PENALTY;
+                } else {
+                    continue;
+                }
+                if (best < 0 || distance < best) {
+                    best = distance;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Whether only what may stand between a label and its value lies in [from, to). */
+    private static boolean labelGap(String text, int from, int to) {
+        String gap = text.substring(from, to).replace("番号", "").replace("No.", "").replace("no.", "").replace("NO.", "");
+        if (gap.length() > 8) {
+            return false;
+        }
+        for (int k = 0; k < gap.length(); k++) {
+            if (" 　:：はがのを、,(（【「#＃-=＝→⇒)）】」".indexOf(gap.charAt(k)) < 0 && !Character.isDigit(gap.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** 基礎年金番号 is written 1234-567890 or as ten digits; 0570-05-1165 is a telephone number. */
     private static boolean pensionLayout(DigitRuns.Run run) {
         int[] src = run.source();
@@ -177,7 +233,7 @@ public final class IdentifierDetector {
 
     /** Whether a label of some other number stands right before the run (電話 0570-…). */
     private static boolean labelledOtherwise(FoldedText folded, DigitRuns.Run run) {
-        int other = nearest(folded, OTHER_NUMBER_LABELS, run, OTHER_WINDOW_AFTER);
+        int other = nearestLabel(folded, OTHER_NUMBER_LABELS, run);
         return other >= 0 && other <= 12;
     }
 

@@ -51,7 +51,7 @@ public final class PersonFinder {
             "理事", "講師", "事務局", "リーダー", "会長", "代表");
     private static final Set<String> STAFF_BEFORE = Set.of("課", "係", "室", "部", "担当", "センター", "所", "局", "班", "CW",
             "代理", "後任", "前任", "庶務", "総務",
-            "cw", "ケースワーカー", "保健師", "講師", "主査", "係長", "課長", "主任", "主事", "職員", "相談員", "支援員", "担任", "校長");
+            "cw", "ケースワーカー", "保健師", "講師", "主査", "係長", "課長", "主任", "主事", "担当職員", "相談員", "支援員", "担任", "校長");
     private static final Set<String> KATAKANA_COMMON = Set.of("ケースワーカー", "ワーカー", "ヘルパー", "マネージャー", "マネジャー",
             "ケアマネ", "ケアマネジャー", "ケアマネージャー", "ドライバー", "スタッフ", "リーダー", "サポーター", "ボランティア",
             "オペレーター", "メンバー", "ママ", "パパ", "ベンダー", "ユーザー", "コーディネーター", "カウンセラー", "ソーシャルワーカー",
@@ -79,6 +79,8 @@ public final class PersonFinder {
                 consumed = 2;
             } else if (labelledSubject(tokens, i) && (consumed = labelled(compact, tokens, i, found)) > 0) {
                 // 「児童氏名：川口 心愛（5）」: the value of a subject label is a name, whatever the dictionary says
+            } else if (t.hangul()) {
+                consumed = hangul(compact, tokens, i, found);
             } else if (t.katakana()) {
                 consumed = katakana(compact, tokens, i, found);
             } else if (t.surname() || t.place() && givenNameFollows(tokens, i + 1)) {
@@ -130,6 +132,11 @@ public final class PersonFinder {
                 }
                 int start;
                 Kind kind;
+                int mixed = spacedMixedName(c, h);
+                if (mixed >= 0) {
+                    addIfNew(c, tokens, found, mixed, h, Kind.FULL); // 高橋 ミツ子さん, みやざき ひなたちゃん
+                    continue;
+                }
                 if (kanaStart < h && !paren) {
                     String kana = t.substring(kanaStart, h);
                     int strip = leadingParticle(kana);
@@ -156,7 +163,8 @@ public final class PersonFinder {
                         k--;
                     }
                     String run = t.substring(k, h);
-                    if (run.isEmpty() || k > 0 && kanji(t.charAt(k - 1)) || containsAny(run, DEPARTMENT_CHARS)) {
+                    if (run.isEmpty() || k > 0 && (kanji(t.charAt(k - 1)) || MASKS.indexOf(t.charAt(k - 1)) >= 0)
+                            || containsAny(run, DEPARTMENT_CHARS)) {
                         continue;
                     }
                     boolean spaced = c.spaced(k, h);
@@ -202,6 +210,45 @@ public final class PersonFinder {
             }
         }
         return true;
+    }
+
+    /**
+     * The start of a name written as two spaced parts right before {@code h}, the first in kanji or kana and the
+     * second in any Japanese script (高橋 ミツ子, みやざき ひなた, 김 서연 aside), each 1–5 characters; −1 when none.
+     */
+    private static int spacedMixedName(Compact c, int h) {
+        String t = c.text;
+        int k = h;
+        int spaces = 0;
+        int secondStart = -1;
+        while (k > 0 && nameChar(t.charAt(k - 1)) && h - k < 11) {
+            if (c.spacedAfter[k - 1] && k < h) {
+                if (spaces == 1) {
+                    break; // the part before the surname
+                }
+                spaces++;
+                secondStart = k;
+            }
+            k--;
+        }
+        if (spaces != 1 || secondStart < 0) {
+            return -1;
+        }
+        String first = t.substring(k, secondStart);
+        String second = t.substring(secondStart, h);
+        boolean kanaOnly = first.chars().allMatch(ch -> hiragana((char) ch)) && second.chars().allMatch(ch -> hiragana((char) ch));
+        boolean mixedScripts = !first.chars().allMatch(ch -> kanji((char) ch)) || !second.chars().allMatch(ch -> kanji((char) ch));
+        if (!mixedScripts || first.length() > 5 || second.length() > 5 || first.length() < 1 || second.length() < 2 && kanaOnly
+                || containsAny(first + second, DEPARTMENT_CHARS)
+                || NOT_NAME_KANA.stream().anyMatch(w -> first.contains(w) || second.contains(w))
+                || kanaOnly && (first.length() < 2 || leadingParticle(first + "xxxx") > 0 && first.length() <= 2)) {
+            return -1;
+        }
+        return k;
+    }
+
+    private static boolean nameChar(char ch) {
+        return kanji(ch) || hiragana(ch) || ch >= 'ァ' && ch <= 'ヶ' || ch == 'ー';
     }
 
     private static void addIfNew(Compact c, List<Token> tokens, List<Person> found, int start, int end, Kind kind) {
@@ -359,7 +406,8 @@ public final class PersonFinder {
             if (t.equals("）") || t.equals(")")) {
                 return false;
             }
-            if (t.endsWith("課") || t.endsWith("係") || t.endsWith("室") || t.equals("内線") || t.equals("担当") || ROLES.contains(t)) {
+            if (t.endsWith("課") || t.endsWith("係") || t.endsWith("室") || t.equals("内線") || t.equals("担当") || ROLES.contains(t)
+                    || t.startsWith("敬称")) {
                 return true;
             }
         }
@@ -453,6 +501,22 @@ public final class PersonFinder {
             found.add(person(c, full ? Kind.FULL : Kind.PARTIAL, first, last, keep));
         }
         return j - i;
+    }
+
+    /** 「박지훈（パク・ジフン）さん」, 「김서연さん」: a Korean name of two to five syllables. */
+    private static int hangul(Compact c, List<Token> tokens, int i, List<Person> found) {
+        int j = i;
+        int chars = 0;
+        while (j < tokens.size() && (tokens.get(j).hangul() || tokens.get(j).text.isBlank() && j + 1 < tokens.size()
+                && tokens.get(j + 1).hangul())) {
+            chars += tokens.get(j).text.strip().length();
+            j++;
+        }
+        boolean after = j < tokens.size() && (honorific(tokens.get(j)) || tokens.get(j).openParen());
+        if (chars >= 2 && chars <= 5 && (after || labelledSubject(tokens, i))) {
+            found.add(person(c, chars >= 3 ? Kind.FULL : Kind.PARTIAL, tokens.get(i), tokens.get(j - 1), 1));
+        }
+        return Math.max(1, j - i);
     }
 
     private static int latin(Compact c, List<Token> tokens, int i, List<Person> found) {
@@ -705,6 +769,10 @@ public final class PersonFinder {
             return pos.endsWith("人名-名");
         }
 
+        boolean hangul() {
+            return !text.isEmpty() && text.codePoints().allMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HANGUL);
+        }
+
         boolean place() {
             return pos.contains("固有名詞-地域");
         }
@@ -850,12 +918,55 @@ public final class PersonFinder {
         }
     }
 
+    /**
+     * The katakana reading of a word that has kanji in it (生活保護 → セイカツホゴ), or null when it has none or a part
+     * has no known reading.
+     */
+    static String reading(String word) {
+        if (word.codePoints().noneMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN)) {
+            return null;
+        }
+        return TOKENIZER.get().reading(word);
+    }
+
     /** A reusable Kuromoji tokenizer. */
     private static final class Tokens {
         private final JapaneseTokenizer tokenizer = new JapaneseTokenizer(null, false, JapaneseTokenizer.Mode.NORMAL);
         private final CharTermAttribute term = tokenizer.addAttribute(CharTermAttribute.class);
         private final PartOfSpeechAttribute pos = tokenizer.addAttribute(PartOfSpeechAttribute.class);
         private final OffsetAttribute offset = tokenizer.addAttribute(OffsetAttribute.class);
+        private final org.apache.lucene.analysis.ja.tokenattributes.ReadingAttribute readingAttr =
+                tokenizer.addAttribute(org.apache.lucene.analysis.ja.tokenattributes.ReadingAttribute.class);
+
+        String reading(String text) {
+            StringBuilder out = new StringBuilder();
+            try {
+                tokenizer.setReader(new StringReader(text));
+                tokenizer.reset();
+                while (tokenizer.incrementToken()) {
+                    String r = readingAttr.getReading();
+                    if (r == null) {
+                        String t = term.toString();
+                        if (!t.codePoints().allMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.KATAKANA
+                                || Character.UnicodeScript.of(cp) == Character.UnicodeScript.HIRAGANA)) {
+                            return null;
+                        }
+                        r = t;
+                    }
+                    out.append(r);
+                }
+                tokenizer.end();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                try {
+                    tokenizer.close();
+                } catch (IOException ignored) {
+                    // a StringReader does not fail to close
+                }
+            }
+            return out.toString();
+        }
 
         List<Token> tokenize(String text) {
             List<Token> out = new ArrayList<>(text.length() / 2 + 1);

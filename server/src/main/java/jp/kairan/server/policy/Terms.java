@@ -23,6 +23,8 @@ import java.util.Set;
 public final class Terms {
     /** Longest term an org may add. */
     public static final int MAX_TERM_CHARS = 40;
+    /** Readings shorter than this (カゼイ, ジソウ) match too many other words to be used. */
+    static final int MIN_READING_CHARS = 4;
     /** Most terms an org may add. */
     public static final int MAX_ORG_TERMS = 2_000;
 
@@ -68,9 +70,20 @@ public final class Terms {
         Set<Entry> seen = new LinkedHashSet<>();
         for (List<Term> list : List.of(builtInTerms, orgTerms)) {
             for (Term t : list) {
-                String folded = FoldedText.foldKeyword(t.term());
-                if (!folded.isEmpty() && seen.add(new Entry(folded, t.topic(), t.kind()))) {
-                    index.computeIfAbsent(folded.charAt(0), c -> new ArrayList<>()).add(new Entry(folded, t.topic(), t.kind()));
+                List<String> forms = new ArrayList<>(2);
+                forms.add(FoldedText.foldKeyword(t.term()));
+                if (t.kind() == Kind.CUE) {
+                    // Voice input and kana-only notes write 差押 as さしおさえ: the reading matches too.
+                    String reading = PersonFinder.reading(t.term());
+                    if (reading != null && reading.length() >= MIN_READING_CHARS) {
+                        forms.add(FoldedText.foldKeyword(reading));
+                    }
+                }
+                for (String folded : forms) {
+                    Entry e = new Entry(folded, t.topic(), t.kind());
+                    if (!folded.isEmpty() && seen.add(e)) {
+                        index.computeIfAbsent(folded.charAt(0), c -> new ArrayList<>()).add(e);
+                    }
                 }
             }
         }

@@ -102,4 +102,14 @@ class IdentifierDetectorTest {
         List<Finding> found = IdentifierDetector.find("マイナンバー 123456789018 と 983205673214 の2名分");
         assertThat(found).extracting(Finding::excerpt).containsExactly("****-****-9018", "****-****-3214");
     }
+
+    @Test
+    void aLabelMustLabelTheNumber() {
+        // 電話 is part of a sentence here, not the number's label; the keyword earlier decides.
+        assertThat(IdentifierDetector.find("長女のマイナンバー欄が空欄でした。本人に電話で確認して 9946 6091 8472 と追記しています"))
+                .singleElement().extracting(Finding::verdict).isEqualTo(Verdict.BLOCK);
+        assertThat(IdentifierDetector.find("電話番号：202610160001")).isEmpty();
+        assertThat(IdentifierDetector.find("着信 +81 80-7080-5602 折り返しお願いします")).isEmpty();
+        assertThat(IdentifierDetector.find("マイナンバー 4232·3560·6117")).singleElement().extracting(Finding::verdict).isEqualTo(Verdict.BLOCK);
+    }
 }

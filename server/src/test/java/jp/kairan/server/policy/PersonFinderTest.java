@@ -25,7 +25,13 @@ class PersonFinderTest {
             Mr. Carlos Mendes applied                  | FULL
             児童：川口 心愛（5）                       | FULL
             世帯主 ブイ・ヴァン・トゥアン、            | FULL
+            박지훈（パク・ジフン）さん                 | FULL
+            高橋 ミツ子さんの分                        | FULL
+            りんこした ひぐち たかし さん るすでした   | FULL
+            さいとうけんたさん                         | FULL
+            小鳥遊 結愛（昭和60年生）                  | FULL
             山田さん                                   | PARTIAL
+            石動さん宅                                 | PARTIAL
             小林（滞納整理番号 T6-01877）              | PARTIAL
             ホアンさん                                 | PARTIAL
             山田○○さん                               | MASKED
@@ -41,6 +47,7 @@ class PersonFinderTest {
             査察指導員 荻野真弓                         | STAFF
             NPO法人ひだまりの岡本由美子さん             | STAFF
             田中（福祉課）                             | STAFF
+            12/31 渡辺、1/1 伊藤（敬称略）             | STAFF
             """)
     void kindsOfNames(String text, PersonFinder.Kind expected) {
         List<PersonFinder.Kind> found = kinds(text.strip());
