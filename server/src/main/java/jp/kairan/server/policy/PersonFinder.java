@@ -926,8 +926,15 @@ public final class PersonFinder {
         if (word.codePoints().noneMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN)) {
             return null;
         }
-        return TOKENIZER.get().reading(word);
+        // Dictionaries are rebuilt when an org's terms change; the readings of their words are not.
+        String r = READINGS.computeIfAbsent(word, w -> {
+            String read = TOKENIZER.get().reading(w);
+            return read == null ? "" : read;
+        });
+        return r.isEmpty() ? null : r;
     }
+
+    private static final java.util.Map<String, String> READINGS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A reusable Kuromoji tokenizer. */
     private static final class Tokens {
