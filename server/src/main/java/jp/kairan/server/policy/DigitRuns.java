@@ -161,7 +161,7 @@ public final class DigitRuns {
 
     /** What may stand between digit groups: white space, dashes and the prolonged sound mark, middle dots, a dot, a slash. */
     static boolean separator(int cp) {
-        return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == '-' || cp == '.' || cp == '/' || cp == '・' || cp == 0x00B7 || cp == 0x2027 || cp == 0x2219 || cp == 0x22C5 || cp == 'ー'
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == '-' || cp == '.' || cp == '/' || cp == '_' || cp == '・' || cp == 0x00B7 || cp == 0x2027 || cp == 0x2219 || cp == 0x22C5 || cp == 'ー'
                 || cp == 'ｰ' || cp == '･' || cp == '－' || cp == '．' || (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212
                 || cp == 0x2500 || cp == 0x2501;
     }

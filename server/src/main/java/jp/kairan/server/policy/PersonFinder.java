@@ -77,6 +77,11 @@ public final class PersonFinder {
                 // Aさん, Ｂ子, 乙（S23.11.3生）: a pseudonym
                 found.add(person(compact, Kind.MASKED, t, t, 1));
                 consumed = 2;
+            } else if (t.mask() && (i == 0 || !tokens.get(i - 1).mask()) && maskedHonorific(tokens, i) > 0) {
+                // ○○さん, ＊＊様: a name masked whole
+                int n = maskedHonorific(tokens, i);
+                found.add(person(compact, Kind.MASKED, t, tokens.get(i + n - 1), 0));
+                consumed = n;
             } else if (labelledSubject(tokens, i) && (consumed = labelled(compact, tokens, i, found)) > 0) {
                 // 「児童氏名：川口 心愛（5）」: the value of a subject label is a name, whatever the dictionary says
             } else if (t.hangul()) {
@@ -254,7 +259,7 @@ public final class PersonFinder {
     private static void addIfNew(Compact c, List<Token> tokens, List<Person> found, int start, int end, Kind kind) {
         int first = tokenAt(tokens, start);
         int last = tokenAt(tokens, end - 1);
-        if (first < 0 || last < 0 || staff(tokens, first, last + 1, kind == Kind.FULL) || pseudonymAt(tokens, last + 1)) {
+        if (first < 0 || last < 0 || staff(tokens, first, last + 1) || pseudonymAt(tokens, last + 1)) {
             return;
         }
         int from = c.source(start);
@@ -343,6 +348,22 @@ public final class PersonFinder {
                 full = true;
             }
         }
+        if (!full && c.spacedAfter[surname.end - 1] && j < tokens.size() && tokens.get(j).kanji()) {
+            // 「退職した 平井 拓海 の…」: a surname, a space and one to three kanji, then a space or a particle
+            int k = j;
+            int chars = 0;
+            while (k < tokens.size() && tokens.get(k).kanji() && !ROLES.contains(tokens.get(k).text) && chars < 3) {
+                chars += tokens.get(k).text.length();
+                k++;
+            }
+            boolean closed = k < tokens.size() && (c.spacedAfter[tokens.get(k - 1).end - 1] || tokens.get(k).pos.startsWith("助詞")
+                    || isOneOf(tokens.get(k).text, "、", "。", "\n"));
+            if (chars >= 1 && chars <= 3 && closed) {
+                last = tokens.get(k - 1);
+                j = k;
+                full = true;
+            }
+        }
         if (j < tokens.size() && masksAt(tokens, j) > 0) {
             j += masksAt(tokens, j);
             found.add(person(c, Kind.MASKED, surname, tokens.get(j - 1), surname.text.length()));
@@ -353,7 +374,7 @@ public final class PersonFinder {
             return j - i;
         }
         Kind kind;
-        if (staff(tokens, i, j, full)) {
+        if (staff(tokens, i, j)) {
             kind = Kind.STAFF;
         } else if (full) {
             kind = Kind.FULL;
@@ -455,7 +476,7 @@ public final class PersonFinder {
         int j = i + 1;
         if (maskedBefore(tokens, i) || pseudonymAt(tokens, j)) {
             found.add(person(c, Kind.MASKED, given, given, 0));
-        } else if (j < tokens.size() && honorific(tokens.get(j)) && !staff(tokens, i, j, false)) {
+        } else if (j < tokens.size() && honorific(tokens.get(j)) && !staff(tokens, i, j)) {
             found.add(person(c, Kind.PARTIAL, given, given, 0));
         }
         return 1;
@@ -495,7 +516,7 @@ public final class PersonFinder {
         }
         boolean multiPart = parts >= 2 || c.spaced(first.start, last.end);
         boolean after = j < tokens.size() && (honorific(tokens.get(j)) || multiPart && tokens.get(j).openParen());
-        if ((after || multiPart && labelledSubject(tokens, i)) && !staff(tokens, i, j, multiPart || chars >= 5)) {
+        if ((after || multiPart && labelledSubject(tokens, i)) && !staff(tokens, i, j)) {
             boolean full = multiPart || chars >= 5;
             int keep = Math.min(whole.length(), full ? Math.max(2, whole.length() / 2) : whole.length());
             found.add(person(c, full ? Kind.FULL : Kind.PARTIAL, first, last, keep));
@@ -512,7 +533,11 @@ public final class PersonFinder {
             chars += tokens.get(j).text.strip().length();
             j++;
         }
-        boolean after = j < tokens.size() && (honorific(tokens.get(j)) || tokens.get(j).openParen());
+        int h = j;
+        while (h < tokens.size() && tokens.get(h).text.isBlank()) {
+            h++;
+        }
+        boolean after = h < tokens.size() && (honorific(tokens.get(h)) || tokens.get(h).openParen());
         if (chars >= 2 && chars <= 5 && (after || labelledSubject(tokens, i))) {
             found.add(person(c, chars >= 3 ? Kind.FULL : Kind.PARTIAL, tokens.get(i), tokens.get(j - 1), 1));
         }
@@ -540,7 +565,7 @@ public final class PersonFinder {
             }
         }
         j = end;
-        if (words >= 2 && lowerCased && !staff(tokens, i, j, true)) {
+        if (words >= 2 && lowerCased && !staff(tokens, i, j)) {
             found.add(person(c, Kind.FULL, tokens.get(i), tokens.get(j - 1), tokens.get(i).text.length()));
         } else if (words == 1 && titled(tokens, i)) {
             found.add(person(c, Kind.PARTIAL, tokens.get(i), tokens.get(i), tokens.get(i).text.length()));
@@ -575,21 +600,16 @@ public final class PersonFinder {
             "wi", "fi", "lan", "usb", "ai", "faq", "qa", "mail", "email", "web", "site", "system", "server", "data");
 
     /**
-     * Whether the name at tokens [i, j) is staff: a role follows or precedes it, or it is addressed (only a surname:
-     * colleagues are not addressed by their full name) or writing.
+     * Whether the name at tokens [i, j) is staff: a role follows or precedes it, or it is the writer's own
+     * (佐藤です). A surname addressed at the start of a line (田中さん、…) is not taken for a colleague: in the notes
+     * staff write, it is as often the person the facts are about, and a surname alone only asks for a confirmation.
      */
-    private static boolean staff(List<Token> tokens, int i, int j, boolean fullName) {
+    private static boolean staff(List<Token> tokens, int i, int j) {
         int after = j;
         boolean honored = false;
         if (after < tokens.size() && honorific(tokens.get(after)) && !tokens.get(after).text.equals("宅")) {
             honored = true;
             Token h = tokens.get(after);
-            // Vocative at the start of the message or a line: 「田中さん、」
-            boolean lineStart = i == 0 || tokens.get(i - 1).text.contains("\n");
-            if (!fullName && lineStart && after + 1 < tokens.size() && isOneOf(tokens.get(after + 1).text, "、", ",", "，", "\n", "!", "！")
-                    && requestFollows(tokens, after + 1)) {
-                return true;
-            }
             after++;
             if (h.text.equals("先生")) {
                 return true;
@@ -643,30 +663,18 @@ public final class PersonFinder {
     private static final List<String> STAFF_TITLE_ENDS = List.of("指導員", "相談員", "支援員", "専門員", "調査員", "徴収員",
             "保健師", "看護師", "福祉士", "心理士", "心理司", "福祉司", "指導主事", "主査", "主任", "主幹");
 
-    /** Words of a request or greeting, which make 「田中さん、…」 an address to a colleague. */
-    private static final List<String> REQUESTS = List.of("お疲れ", "おつかれ", "お願い", "おねがい", "すみません", "ください",
-            "下さい", "ありがとう", "教えて", "いかが", "でしょうか", "ますか", "ませんか", "確認して", "ご確認", "よろしく", "宜しく",
-            "至急", "共有します", "連絡します", "相談です", "相談させて");
-
-    private static boolean requestFollows(List<Token> tokens, int from) {
-        StringBuilder rest = new StringBuilder();
-        for (int k = from; k < tokens.size() && rest.length() < 200; k++) {
-            rest.append(tokens.get(k).text);
-        }
-        for (String r : REQUESTS) {
-            if (rest.indexOf(r) >= 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Labels of a form or note whose value is the person the record is about. */
     private static final java.util.Set<String> SUBJECT_LABELS = java.util.Set.of("氏名", "申請者", "児童", "対象者", "相談者",
             "受給者", "世帯主", "本人", "対象児童", "被保護者", "滞納者", "通告児童", "児童氏名", "名前", "対象児", "利用者", "被相談者",
             "納税者", "納税義務者", "債務者", "請求者", "届出人", "転入者", "転出者", "患者", "要保護児童", "保護者", "宛先", "宛名",
             "所有者", "申告者", "相手方", "被害者", "加害者", "児童名", "生徒", "生徒名", "対象",
             "妻", "夫", "長男", "長女", "次男", "次女", "三男", "三女", "母", "父", "祖母", "祖父", "世帯員", "同居人", "配偶者");
+
+    /** How many mask tokens start at {@code i} when an honorific follows them, else 0. */
+    private static int maskedHonorific(List<Token> tokens, int i) {
+        int n = masksAt(tokens, i);
+        return n > 0 && i + n < tokens.size() && honorific(tokens.get(i + n)) ? n : 0;
+    }
 
     private static boolean pseudonymLetter(Token t) {
         if (t.text.length() != 1) {

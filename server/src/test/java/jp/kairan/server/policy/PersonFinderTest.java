@@ -30,6 +30,8 @@ class PersonFinderTest {
             りんこした ひぐち たかし さん るすでした   | FULL
             さいとうけんたさん                         | FULL
             小鳥遊 結愛（昭和60年生）                  | FULL
+            退職した 平井 拓海 の特別徴収税額          | FULL
+            정미숙 さんの保護開始決定                  | FULL
             山田さん                                   | PARTIAL
             石動さん宅                                 | PARTIAL
             小林（滞納整理番号 T6-01877）              | PARTIAL
@@ -39,10 +41,10 @@ class PersonFinderTest {
             高橋〇〇様                                 | MASKED
             山田太郎（仮名）さん                       | MASKED
             Ｂさん（仮名）                             | MASKED
+            ○○さん（DV支援措置対象）                   | MASKED
             福祉課の中島健一係長                       | STAFF
             担当CWの山田さん                           | STAFF
             伊藤課長                                   | STAFF
-            田中さん、確認お願いします                 | STAFF
             佐藤です。                                 | STAFF
             査察指導員 荻野真弓                         | STAFF
             NPO法人ひだまりの岡本由美子さん             | STAFF
