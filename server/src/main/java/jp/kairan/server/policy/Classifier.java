@@ -32,8 +32,8 @@ public final class Classifier {
         if (text == null || text.isEmpty()) {
             return Classification.EMPTY;
         }
-        List<Finding> identifiers = IdentifierDetector.find(text);
         FoldedText folded = FoldedText.of(text);
+        List<Finding> identifiers = IdentifierDetector.find(text, folded);
         List<Finding> topics = TopicDetector.find(text, folded, terms);
         if (identifiers.isEmpty() && topics.isEmpty()) {
             return Classification.EMPTY;

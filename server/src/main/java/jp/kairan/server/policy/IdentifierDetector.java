@@ -44,8 +44,13 @@ public final class IdentifierDetector {
 
     /** The identifiers in {@code text}, in order. */
     public static List<Finding> find(String text) {
+        return find(text, null);
+    }
+
+    /** The identifiers in {@code text}, in order, reusing its folded form when the caller has it. */
+    static List<Finding> find(String text, FoldedText alreadyFolded) {
         List<Finding> found = new ArrayList<>();
-        FoldedText folded = null;
+        FoldedText folded = alreadyFolded;
         for (DigitRuns.Run run : DigitRuns.find(text)) {
             String d = run.digits();
             if (d.length() < 10 || d.length() > 12) {
@@ -79,33 +84,11 @@ public final class IdentifierDetector {
 
     /**
      * The distance (in original characters) from the run to the closest occurrence of any of {@code keywords}
-     * within the window, or −1 when there is none.
+     * within the window, or −1 when there is none. A word after the number counts as if {@link #AFTER_PENALTY}
+     * further away.
      */
     private static int nearest(FoldedText folded, List<String> keywords, DigitRuns.Run run, int windowAfter) {
-        int best = -1;
-        for (String k : keywords) {
-            for (int at : folded.occurrences(k)) {
-                int distance;
-                if (at < run.start()) {
-                    distance = run.start() - at;
-                    if (distance > WINDOW_BEFORE + k.length()) {
-                        continue;
-                    }
-                } else if (at >= run.end()) {
-                    distance = at - run.end();
-                    if (distance > windowAfter) {
-                        continue;
-                    }
-                    distance += AFTER_PENALTY;
-                } else {
-                    continue;
-                }
-                if (best < 0 || distance < best) {
-                    best = distance;
-                }
-            }
-        }
-        return best;
+        return closest(folded, keywords, run, windowAfter, false);
     }
 
     /**
@@ -167,10 +150,14 @@ public final class IdentifierDetector {
      * brackets; −1 when none.
      */
     private static int nearestLabel(FoldedText folded, List<String> labels, DigitRuns.Run run) {
+        return closest(folded, labels, run, OTHER_WINDOW_AFTER, true);
+    }
+
+    private static int closest(FoldedText folded, List<String> words, DigitRuns.Run run, int windowAfter, boolean labels) {
         String f = folded.text();
         String original = folded.original();
         int best = -1;
-        for (String k : labels) {
+        for (String k : words) {
             int from = 0;
             int fi;
             while ((fi = f.indexOf(k, from)) >= 0) {
@@ -180,12 +167,12 @@ public final class IdentifierDetector {
                 int distance;
                 if (end <= run.start()) {
                     distance = run.start() - start;
-                    if (distance > WINDOW_BEFORE + k.length() || !labelGap(original, end, run.start())) {
+                    if (distance > WINDOW_BEFORE + k.length() || labels && !labelGap(original, end, run.start())) {
                         continue;
                     }
                 } else if (start >= run.end()) {
                     distance = start - run.end();
-                    if (distance > OTHER_WINDOW_AFTER || !onlyBrackets(original, run.end(), start)) {
+                    if (distance > windowAfter || labels && !onlyBrackets(original, run.end(), start)) {
                         continue;
                     }
                     distance += AFTER_PENALTY;
