@@ -50,10 +50,16 @@ public final class KairanServer implements AutoCloseable {
     private final RoomService rooms;
     private final MessageService messages;
     private final Policies policies;
+    /** How often the heads of the audit chains that moved are signed. */
+    static final long CHECKPOINT_MINUTES = 5;
+    private final java.util.concurrent.ScheduledExecutorService checkpoints;
     private HttpServer http;
     private GatewayServer gateway;
 
+    private final Clock clock;
+
     private KairanServer(ServerConfig config, Clock clock) {
+        this.clock = clock;
         this.config = config;
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -68,6 +74,8 @@ public final class KairanServer implements AutoCloseable {
         entities.addAll(AuthServices.entityClasses());
         this.db = Database.open(config.database(), entities, metrics, config.messages().writerLanes());
         ObjectMapper json = Json.mapper();
+        // Events written before the audit chain existed are linked into it before anything new is written.
+        jp.kairan.server.audit.AuditIntegrity.backfill(db);
         AuditService audit = new AuditService(clock, json);
         this.orgs = new OrgService(clock, audit);
         this.departments = new Departments(clock, audit);
@@ -81,6 +89,13 @@ public final class KairanServer implements AutoCloseable {
         this.rooms = new RoomService(db, clock, audit, registry);
         this.policies = new Policies(db, clock, audit, rooms, registry);
         policies.start();
+        this.checkpoints = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kairan-audit-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        checkpoints.scheduleWithFixedDelay(this::checkpointAudit, CHECKPOINT_MINUTES, CHECKPOINT_MINUTES,
+                java.util.concurrent.TimeUnit.MINUTES);
         this.messages = new MessageService(db, clock, audit, rooms, registry, policies.screening(), config.messages(), metrics);
         messages.start();
     }
@@ -154,6 +169,17 @@ public final class KairanServer implements AutoCloseable {
         return policies;
     }
 
+    /** Signs the heads of the audit chains that moved since their last checkpoint; returns how many. */
+    public int checkpointAudit() {
+        try {
+            return jp.kairan.server.audit.AuditIntegrity.checkpoint(db, clock,
+                    payload -> auth.tokens().signDocument(jp.kairan.server.audit.AuditIntegrity.CHECKPOINT_TYPE, payload));
+        } catch (RuntimeException e) {
+            log.warn("could not sign the audit chain heads; will retry", e);
+            return 0;
+        }
+    }
+
     /** The gateway port, once started. */
     public int gatewayPort() {
         return gateway.port();
@@ -174,6 +200,8 @@ public final class KairanServer implements AutoCloseable {
         }
         messages.close();
         policies.close();
+        checkpoints.shutdownNow();
+        checkpointAudit();
         auth.devices().close();
         mail.close();
         db.close();

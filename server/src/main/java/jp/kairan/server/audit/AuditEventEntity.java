@@ -28,4 +28,11 @@ class AuditEventEntity {
     @Column(name = "request_id")
     String requestId;
     String detail;
+    @Column(name = "chain_key")
+    Long chainKey;
+    @Column(name = "chain_seq")
+    Long chainSeq;
+    @Column(name = "prev_hash")
+    String prevHash;
+    String hash;
 }

@@ -35,7 +35,7 @@ public final class AuditService {
         AuditEventEntity e = new AuditEventEntity();
         e.id = Ids.next();
         e.orgId = event.orgId();
-        e.occurredAt = clock.instant();
+        e.occurredAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         e.actorId = event.actorId();
         e.actorLogin = event.actorLogin();
         e.action = event.action().wireName();
@@ -44,7 +44,15 @@ public final class AuditService {
         e.ip = origin.ip();
         e.requestId = origin.requestId();
         e.detail = detail(event);
+        long chainKey = AuditChain.chainKey(e.orgId);
+        AuditChain.Link link = AuditChain.next(tx, chainKey, e.occurredAt);
+        e.chainKey = chainKey;
+        e.chainSeq = link.chainSeq();
+        e.prevHash = link.prevHash();
+        e.hash = AuditChain.hash(new AuditChain.Row(e.id, chainKey, e.chainSeq, e.occurredAt, e.orgId, e.actorId, e.actorLogin,
+                e.action, e.targetType, e.targetId, e.ip, e.requestId, e.detail, e.prevHash));
         tx.session().persist(e);
+        AuditChain.advance(tx, chainKey, e.chainSeq, e.hash, e.occurredAt);
         log.info("audit action={} org={} actor={} target={}:{} ip={} requestId={}", e.action, e.orgId, e.actorId,
                 e.targetType, e.targetId, e.ip, e.requestId);
     }

@@ -166,6 +166,22 @@ public final class TokenService {
         return jwt.serialize();
     }
 
+    /**
+     * Signs a document that is not a token (an audit checkpoint, an export manifest) with the current signing key:
+     * a compact JWS with header {@code typ} = {@code type} and {@code kid}, verifiable with the published JWKS.
+     */
+    public String signDocument(String type, String payloadJson) {
+        ECKey key = signingKey;
+        com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .keyID(key.getKeyID()).type(new JOSEObjectType(type)).build(), new com.nimbusds.jose.Payload(payloadJson));
+        try {
+            jws.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a " + type, e);
+        }
+        return jws.serialize();
+    }
+
     /** Verifies signature, issuer, audience and expiry; throws {@code unauthenticated} or {@code token_expired}. */
     public AccessClaims verify(String token) {
         AccessClaims known = verified.getIfPresent(token);
@@ -185,6 +201,9 @@ public final class TokenService {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
                 throw unauthenticated("unexpected algorithm");
+            }
+            if (!JOSEObjectType.JWT.equals(jwt.getHeader().getType())) {
+                throw unauthenticated("not an access token"); // e.g. a signed audit checkpoint
             }
             String kid = jwt.getHeader().getKeyID();
             ECDSAVerifier verifier = kid == null ? null : verifiers.get(kid);
