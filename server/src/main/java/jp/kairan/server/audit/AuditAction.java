@@ -60,7 +60,11 @@ public enum AuditAction {
     POLICY_ORG_CHANGED("policy.org.changed"),
     POLICY_TERMS_CHANGED("policy.terms.changed"),
     /** Someone tried to change a room's ceiling or emergency mode without the right. */
-    POLICY_ACTION_DENIED("policy.action-denied");
+    POLICY_ACTION_DENIED("policy.action-denied"),
+    /** An owner or admin searched the audit log (the first page of a search; further pages are not recorded). */
+    AUDIT_VIEWED("audit.viewed"),
+    /** An owner or admin downloaded the audit log as CSV (the filters and the number of rows). */
+    AUDIT_EXPORTED("audit.exported");
 
     private final String wireName;
 

@@ -113,6 +113,8 @@ final class ApiRouter {
             } else if (result instanceof RawResponse raw) {
                 exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, raw.contentType());
                 exchange.getResponseSender().send(raw.body(), StandardCharsets.UTF_8);
+            } else if (result instanceof Streamed streamed) {
+                stream(exchange, streamed);
             } else {
                 write(exchange, 200, result);
             }
@@ -182,5 +184,37 @@ final class ApiRouter {
 
     /** A non-JSON body (JWKS, Prometheus text). */
     record RawResponse(String contentType, String body) {
+    }
+
+    /**
+     * A 200 response written piece by piece (exports), never held whole in memory. The handler checks everything
+     * that can fail cleanly before it returns this: once {@code body} has begun, an error can only cut the
+     * response short.
+     */
+    record Streamed(String contentType, java.util.Map<String, String> headers, Body body) {
+        @FunctionalInterface
+        interface Body {
+            void write(java.io.OutputStream out) throws java.io.IOException;
+        }
+    }
+
+    private static void stream(HttpServerExchange exchange, Streamed streamed) {
+        exchange.setStatusCode(200);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, streamed.contentType());
+        streamed.headers().forEach((name, value) -> exchange.getResponseHeaders().put(HttpString.tryFromString(name), value));
+        java.io.OutputStream out = exchange.getOutputStream();
+        try {
+            streamed.body().write(out);
+            out.close();
+        } catch (java.io.IOException | RuntimeException e) {
+            // Cut the connection rather than end the body properly, so that a client never takes a partial download
+            // for a complete one. A client that went away is not an error; a failure of ours is (run() logs it).
+            org.xnio.IoUtils.safeClose(exchange.getConnection());
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            accessLog.debug("{} {}: streamed response cut short: {}", exchange.getRequestMethod(), exchange.getRequestPath(),
+                    e.toString());
+        }
     }
 }

@@ -58,6 +58,7 @@ public final class HttpServer {
         new OrgEndpoints(db, orgs, departments, auth.accounts()).register(api);
         new RoomEndpoints(db, orgs, departments, rooms, messages, presence, clientConfig).register(api);
         new PolicyEndpoints(db, orgs, policies).register(api);
+        new AuditEndpoints(db, clock, json).register(api);
         api.get("/api/v1/auth/jwks", req -> new ApiRouter.RawResponse("application/jwk-set+json", auth.tokens().jwksJson()));
 
         ApiRouter ops = new ApiRouter(json, auth.sessions(), null, config.maxBodyBytes(), config.trustForwardedFor(),
