@@ -10,6 +10,7 @@ import { useChat, useRoute } from './hooks';
 import { lang, setLang, t, type Lang, type MessageKey } from './i18n/i18n';
 import { canManageDevices, isOperator, isOrgAdmin, isOwner } from './roles';
 import { Account } from './screens/Account';
+import { AuditLog } from './screens/AuditLog';
 import { ChatScreen } from './screens/chat/ChatScreen';
 import { Departments } from './screens/Departments';
 import { DeviceAdmin } from './screens/DeviceAdmin';
@@ -140,6 +141,7 @@ function Nav({ me, chat }: { me: Me; chat: Chat | null }) {
     ['device-admin', 'nav.deviceAdmin', canManageDevices(me)],
     ['settings', 'nav.settings', isOwner(me)],
     ['policy', 'nav.policy', isOrgAdmin(me) && !!me.orgId],
+    ['audit', 'nav.audit', isOrgAdmin(me) && !!me.orgId],
     ['devices', 'nav.devices', true],
     ['account', 'nav.account', true],
   ];
@@ -178,6 +180,7 @@ function Screen({ me, reloadMe }: { me: Me; reloadMe: () => Promise<void> }) {
     if (page === 'departments') return <Departments orgId={orgId} />;
     if (page === 'settings' && isOwner(me)) return <OrgSettings orgId={orgId} />;
     if (page === 'policy') return <Policy orgId={orgId} me={me} />;
+    if (page === 'audit') return <AuditLog orgId={orgId} />;
   }
   return <Home me={me} />;
 }

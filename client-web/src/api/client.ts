@@ -113,6 +113,23 @@ export class ApiClient implements WipeTarget {
     }
   }
 
+  /**
+   * A file the API answers with (the audit CSV): `GET` with the token and a DPoP proof like any call, the body
+   * as a Blob with the file name the server suggests. Errors, refreshing and the wipe as for `call`; a plain
+   * link could not carry the proof.
+   */
+  async download(path: Path, options: { params?: Record<string, string>; query?: Record<string, QueryValue>; signal?: AbortSignal } = {})
+    : Promise<Download> {
+    const send = () => this.send('get', path, options, { file: true }) as Promise<Download>;
+    try {
+      return await send();
+    } catch (e) {
+      if (!isApiError(e, 'token_expired')) throw e;
+      await this.refresh();
+      return send();
+    }
+  }
+
   /** Trades the refresh cookie for a new session. `refresh_invalid` or `dpop_invalid` ends the session. */
   refresh(): Promise<Session> {
     // Cookie calls carry no access token, so their proof has no `ath`.
@@ -264,8 +281,8 @@ export class ApiClient implements WipeTarget {
   }
 
   private async send(method: Method, path: string, options: RawOptions = {},
-    special: { proof?: string; anonymous?: boolean; noProof?: boolean } = {}): Promise<unknown> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    special: { proof?: string; anonymous?: boolean; noProof?: boolean; file?: boolean } = {}): Promise<unknown> {
+    const headers: Record<string, string> = { Accept: special.file ? '*/*' : 'application/json' };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     const token = special.anonymous ? null : this.token;
     const target = url(path, options);
@@ -292,6 +309,14 @@ export class ApiClient implements WipeTarget {
     }
     this.clock.learn(res.headers.get('Date'));
     const requestId = res.headers.get('X-Request-Id');
+    if (special.file && res.ok) {
+      try {
+        const blob = await res.blob();
+        return { blob, fileName: fileNameOf(res.headers.get('Content-Disposition')), headers: res.headers } satisfies Download;
+      } catch {
+        throw new ApiError(0, options.signal?.aborted ? 'aborted' : 'network_error', null, requestId);
+      }
+    }
     let text: string;
     try {
       text = await res.text();
@@ -313,6 +338,30 @@ export class ApiClient implements WipeTarget {
 }
 
 type QueryValue = string | number | boolean | null | undefined;
+
+/** A downloaded file: its body, the name from `Content-Disposition` (or null) and the response headers. */
+export interface Download {
+  blob: Blob;
+  fileName: string | null;
+  headers: Headers;
+}
+
+/** The file name of a `Content-Disposition` header (`filename*=UTF-8''…` or `filename="…"`), or null. */
+export function fileNameOf(header: string | null): string | null {
+  if (!header) return null;
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1].trim());
+    } catch {
+      // fall back to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;\s]+)/i.exec(header);
+  const name = plain?.[1] ?? plain?.[2];
+  return name ? name.replace(/[\\/]/g, '_') : null;
+}
+
 type RawOptions = {
   body?: unknown; params?: Record<string, string | number>; query?: Record<string, QueryValue>; signal?: AbortSignal;
 };
