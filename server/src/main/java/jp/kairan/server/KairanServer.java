@@ -52,6 +52,10 @@ public final class KairanServer implements AutoCloseable {
     private final Policies policies;
     /** How often the heads of the audit chains that moved are signed. */
     static final long CHECKPOINT_MINUTES = 5;
+    /** When, after start, and how often expired messages are purged. */
+    static final long PURGE_FIRST_MINUTES = 10;
+    static final long PURGE_EVERY_MINUTES = 60;
+    private final jp.kairan.server.retention.RetentionService retention;
     private final java.util.concurrent.ScheduledExecutorService checkpoints;
     private HttpServer http;
     private GatewayServer gateway;
@@ -89,12 +93,15 @@ public final class KairanServer implements AutoCloseable {
         this.rooms = new RoomService(db, clock, audit, registry);
         this.policies = new Policies(db, clock, audit, rooms, registry);
         policies.start();
+        this.retention = new jp.kairan.server.retention.RetentionService(db, clock, audit);
         this.checkpoints = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kairan-audit-checkpoint");
             t.setDaemon(true);
             return t;
         });
         checkpoints.scheduleWithFixedDelay(this::checkpointAudit, CHECKPOINT_MINUTES, CHECKPOINT_MINUTES,
+                java.util.concurrent.TimeUnit.MINUTES);
+        checkpoints.scheduleWithFixedDelay(this::purgeExpired, PURGE_FIRST_MINUTES, PURGE_EVERY_MINUTES,
                 java.util.concurrent.TimeUnit.MINUTES);
         this.messages = new MessageService(db, clock, audit, rooms, registry, policies.screening(), config.messages(), metrics);
         messages.start();
@@ -116,7 +123,7 @@ public final class KairanServer implements AutoCloseable {
             ClientConfig clientConfig = new ClientConfig(config.gateway().publicUrl().orElse(null), server.gateway.port(),
                     "/ws", config.gateway().tls(), ProtocolVersion.SUBPROTOCOLS);
             server.http = new HttpServer(config.http(), Json.mapper(), server.db, server.orgs, server.departments,
-                    server.auth, server.rooms, server.messages, server.policies, server.registry::presence, clientConfig, server.metrics, clock);
+                    server.auth, server.rooms, server.messages, server.policies, server.retention, server.registry::presence, clientConfig, server.metrics, clock);
             server.http.start();
             return server;
         } catch (RuntimeException e) {
@@ -167,6 +174,18 @@ public final class KairanServer implements AutoCloseable {
 
     public Policies policies() {
         return policies;
+    }
+
+    public jp.kairan.server.retention.RetentionService retention() {
+        return retention;
+    }
+
+    private void purgeExpired() {
+        try {
+            retention.purge();
+        } catch (RuntimeException e) {
+            log.warn("retention purge failed; will retry", e);
+        }
     }
 
     /** Signs the heads of the audit chains that moved since their last checkpoint; returns how many. */

@@ -60,7 +60,12 @@ public enum AuditAction {
     POLICY_ORG_CHANGED("policy.org.changed"),
     POLICY_TERMS_CHANGED("policy.terms.changed"),
     /** Someone tried to change a room's ceiling or emergency mode without the right. */
-    POLICY_ACTION_DENIED("policy.action-denied");
+    POLICY_ACTION_DENIED("policy.action-denied"),
+    RETENTION_CHANGED("retention.changed"),
+    /** A purge run deleted expired messages (counts). */
+    RETENTION_PURGED("retention.purged"),
+    HOLD_PLACED("retention.hold.placed"),
+    HOLD_RELEASED("retention.hold.released");
 
     private final String wireName;
 

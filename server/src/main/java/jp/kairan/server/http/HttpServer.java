@@ -48,6 +48,7 @@ public final class HttpServer {
 
     public HttpServer(HttpConfig config, ObjectMapper json, Database db, OrgService orgs, Departments departments,
                       AuthServices auth, RoomService rooms, MessageService messages, Policies policies,
+                      jp.kairan.server.retention.RetentionService retention,
                       LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig, PrometheusMeterRegistry metrics,
                       java.time.Clock clock) {
         this.config = config;
@@ -58,6 +59,7 @@ public final class HttpServer {
         new OrgEndpoints(db, orgs, departments, auth.accounts()).register(api);
         new RoomEndpoints(db, orgs, departments, rooms, messages, presence, clientConfig).register(api);
         new PolicyEndpoints(db, orgs, policies).register(api);
+        new RetentionEndpoints(retention).register(api);
         api.get("/api/v1/auth/jwks", req -> new ApiRouter.RawResponse("application/jwk-set+json", auth.tokens().jwksJson()));
 
         ApiRouter ops = new ApiRouter(json, auth.sessions(), null, config.maxBodyBytes(), config.trustForwardedFor(),
