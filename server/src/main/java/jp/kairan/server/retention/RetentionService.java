@@ -398,18 +398,8 @@ public final class RetentionService {
     }
 
     private static Integer queryInt(Tx tx, String sql, long id) {
-        return tx.jdbc(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    int v = rs.getInt(1);
-                    return rs.wasNull() ? null : v;
-                }
-            }
-        });
+        Long v = queryLong(tx, sql, id);
+        return v == null ? null : Math.toIntExact(v);
     }
 
     private static Long queryLong(Tx tx, String sql, long id) {
