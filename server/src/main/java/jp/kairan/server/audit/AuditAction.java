@@ -65,7 +65,11 @@ public enum AuditAction {
     /** A purge run deleted expired messages (counts). */
     RETENTION_PURGED("retention.purged"),
     HOLD_PLACED("retention.hold.placed"),
-    HOLD_RELEASED("retention.hold.released");
+    HOLD_RELEASED("retention.hold.released"),
+    EXPORT_REQUESTED("export.requested"),
+    EXPORT_COMPLETED("export.completed"),
+    EXPORT_DOWNLOADED("export.downloaded"),
+    EXPORT_EXPIRED("export.expired");
 
     private final String wireName;
 
