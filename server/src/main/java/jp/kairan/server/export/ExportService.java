@@ -110,7 +110,7 @@ public final class ExportService implements AutoCloseable {
             if (targetId != null && !Long.valueOf(orgId).equals(orgOf(tx, table, targetId))) {
                 throw KairanException.invalidField("targetId", "a room or user of the organization");
             }
-            update(tx, "INSERT INTO exports (id, org_id, requested_by, scope, target_id, from_at, to_at, state, message_count, size_bytes, "
+            tx.update("INSERT INTO exports (id, org_id, requested_by, scope, target_id, from_at, to_at, state, message_count, size_bytes, "
                     + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, 0, ?)", id, orgId, actor.userId(), scope, targetId,
                     UtcTimes.toColumn(req.from()), UtcTimes.toColumn(req.to()), UtcTimes.toColumn(now));
             Map<String, Object> detail = new LinkedHashMap<>();
@@ -178,7 +178,7 @@ public final class ExportService implements AutoCloseable {
                 continue;
             }
             db.call(tx -> {
-                update(tx, "UPDATE exports SET state = 'expired' WHERE id = ?", e[0]);
+                tx.update("UPDATE exports SET state = 'expired' WHERE id = ?", e[0]);
                 audit.record(tx, new AuditEvent(e[1], null, null, AuditAction.EXPORT_EXPIRED, "export", Long.toString(e[0]), Map.of()),
                         new Origin("server", null));
                 return null;
@@ -194,7 +194,7 @@ public final class ExportService implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             log.error("export {} failed", id, e);
             db.call(tx -> {
-                update(tx, "UPDATE exports SET state = 'failed', finished_at = ?, error = ? WHERE id = ?",
+                tx.update("UPDATE exports SET state = 'failed', finished_at = ?, error = ? WHERE id = ?",
                         UtcTimes.toColumn(clock.instant()), "internal error; see the server log", id);
                 return null;
             });
@@ -214,7 +214,7 @@ public final class ExportService implements AutoCloseable {
                 }
             }
         }));
-        db.call(tx -> update(tx, "UPDATE exports SET state = 'running' WHERE id = ?", id));
+        db.call(tx -> tx.update("UPDATE exports SET state = 'running' WHERE id = ?", id));
         List<ExportWriter.Room> rooms = rooms(job.orgId(), job.scope(), job.target());
         Files.createDirectories(dir);
         Path tmp = dir.resolve(id + ".zip.part");
@@ -224,7 +224,7 @@ public final class ExportService implements AutoCloseable {
             for (ExportWriter.Room room : rooms) {
                 w.room(room);
                 long written = w.messages();
-                db.call(tx -> update(tx, "UPDATE exports SET message_count = ? WHERE id = ?", written, id));
+                db.call(tx -> tx.update("UPDATE exports SET message_count = ? WHERE id = ?", written, id));
             }
             count = w.messages();
             ObjectNode manifest = JSON.createObjectNode();
@@ -247,7 +247,7 @@ public final class ExportService implements AutoCloseable {
         long size = Files.size(done);
         Instant now = clock.instant();
         db.call(tx -> {
-            update(tx, "UPDATE exports SET state = 'done', message_count = ?, size_bytes = ?, sha256 = ?, finished_at = ?, expires_at = ? "
+            tx.update("UPDATE exports SET state = 'done', message_count = ?, size_bytes = ?, sha256 = ?, finished_at = ?, expires_at = ? "
                     + "WHERE id = ?", count, size, sha, UtcTimes.toColumn(now), UtcTimes.toColumn(now.plus(ttl)), id);
             audit.record(tx, new AuditEvent(job.orgId(), null, null, AuditAction.EXPORT_COMPLETED, "export", Long.toString(id),
                     Map.of("messages", count, "rooms", rooms.size(), "bytes", size, "sha256", sha)), new Origin("server", null));
@@ -325,16 +325,6 @@ public final class ExportService implements AutoCloseable {
         });
     }
 
-    private static int update(Tx tx, String sql, Object... args) {
-        return tx.jdbc(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.length; i++) {
-                    ps.setObject(i + 1, args[i]);
-                }
-                return ps.executeUpdate();
-            }
-        });
-    }
 
     private static void requireAuditor(Principal actor, long orgId) {
         if (!actor.inOrg(orgId)) {

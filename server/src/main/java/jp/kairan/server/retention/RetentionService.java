@@ -74,7 +74,7 @@ public final class RetentionService {
         validDays(days);
         return db.call(tx -> {
             Integer before = queryInt(tx, "SELECT retention_days FROM organizations WHERE id = ?", orgId);
-            update(tx, "UPDATE organizations SET retention_days = ?, version = version + 1 WHERE id = ?", days, orgId);
+            tx.update("UPDATE organizations SET retention_days = ?, version = version + 1 WHERE id = ?", days, orgId);
             audit.record(tx, new AuditEvent(orgId, actor.userId(), actor.loginId(), AuditAction.RETENTION_CHANGED, "org",
                     Long.toString(orgId), changeDetail(before, days)), origin);
             return retention(tx, orgId);
@@ -91,7 +91,7 @@ public final class RetentionService {
             }
             requireAdmin(actor, orgId);
             Integer before = queryInt(tx, "SELECT retention_days FROM rooms WHERE id = ?", roomId);
-            update(tx, "UPDATE rooms SET retention_days = ?, version = version + 1 WHERE id = ?", days, roomId);
+            tx.update("UPDATE rooms SET retention_days = ?, version = version + 1 WHERE id = ?", days, roomId);
             audit.record(tx, new AuditEvent(orgId, actor.userId(), actor.loginId(), AuditAction.RETENTION_CHANGED, "room",
                     Long.toString(roomId), changeDetail(before, days)), origin);
             return retention(tx, orgId);
@@ -138,7 +138,7 @@ public final class RetentionService {
                     || "user".equals(scope) && !Long.valueOf(orgId).equals(queryLong(tx, "SELECT org_id FROM users WHERE id = ?", target))) {
                 throw KairanException.invalidField("targetId", "a room or user of the organization");
             }
-            update(tx, "INSERT INTO legal_holds (id, org_id, scope, target_id, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            tx.update("INSERT INTO legal_holds (id, org_id, scope, target_id, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     id, orgId, scope, target, why, actor.userId(), UtcTimes.toColumn(clock.instant()));
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("holdId", Long.toString(id));
@@ -157,7 +157,7 @@ public final class RetentionService {
         requireOwner(actor, orgId);
         String why = reason(reason);
         db.call(tx -> {
-            int n = update(tx, "UPDATE legal_holds SET released_at = ?, released_by = ?, release_reason = ? "
+            int n = tx.update("UPDATE legal_holds SET released_at = ?, released_by = ?, release_reason = ? "
                     + "WHERE id = ? AND org_id = ? AND released_at IS NULL", UtcTimes.toColumn(clock.instant()), actor.userId(), why,
                     holdId, orgId);
             if (n == 0) {
@@ -386,16 +386,6 @@ public final class RetentionService {
         }
     }
 
-    private static int update(Tx tx, String sql, Object... args) {
-        return tx.jdbc(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.length; i++) {
-                    ps.setObject(i + 1, args[i]);
-                }
-                return ps.executeUpdate();
-            }
-        });
-    }
 
     private static Integer queryInt(Tx tx, String sql, long id) {
         Long v = queryLong(tx, sql, id);
