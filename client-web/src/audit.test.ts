@@ -25,7 +25,8 @@ describe('audit view helpers', () => {
     expect(actionLabel('audit.exported')).toBe('監査ログのCSV出力');
     setLang('en');
     expect(actionLabel('audit.exported')).toBe('Audit log exported');
-    expect(actionLabel('retention.hold.placed')).toBeNull();
+    expect(actionLabel('retention.hold.placed')).toBe('Legal hold placed');
+    expect(actionLabel('future.thing.happened')).toBeNull();
     expect(actionLabel('toString')).toBeNull();
   });
 

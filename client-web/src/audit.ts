@@ -16,12 +16,13 @@ export const AUDIT_ACTIONS: readonly string[] = [
   'policy.message.blocked', 'policy.warning.confirmed', 'policy.emergency.class-i-sent',
   'policy.emergency.requested', 'policy.emergency.approved', 'policy.emergency.ended', 'policy.emergency.expired',
   'policy.room-ceiling.changed', 'policy.org.changed', 'policy.terms.changed', 'policy.action-denied',
-  'audit.viewed', 'audit.exported',
+  'retention.changed', 'retention.purged', 'retention.hold.placed', 'retention.hold.released', 'export.requested',
+  'export.completed', 'export.downloaded', 'export.expired', 'audit.viewed', 'audit.exported',
 ];
 
 /** Prefixes that find a whole area (`policy.` finds every policy action). */
 export const AUDIT_GROUPS: readonly string[] = [
-  'auth.', 'org.', 'room.', 'message.', 'device.', 'policy.', 'audit.', 'server.',
+  'auth.', 'org.', 'room.', 'message.', 'device.', 'policy.', 'retention.', 'export.', 'audit.', 'server.',
 ];
 
 /** Japan's offset; the screen shows and takes times in JST whatever the computer's zone. */

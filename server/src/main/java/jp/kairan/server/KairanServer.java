@@ -52,6 +52,11 @@ public final class KairanServer implements AutoCloseable {
     private final Policies policies;
     /** How often the heads of the audit chains that moved are signed. */
     static final long CHECKPOINT_MINUTES = 5;
+    /** When, after start, and how often expired messages are purged. */
+    static final long PURGE_FIRST_MINUTES = 10;
+    static final long PURGE_EVERY_MINUTES = 60;
+    private final jp.kairan.server.retention.RetentionService retention;
+    private final jp.kairan.server.export.ExportService exports;
     private final java.util.concurrent.ScheduledExecutorService checkpoints;
     private HttpServer http;
     private GatewayServer gateway;
@@ -89,12 +94,18 @@ public final class KairanServer implements AutoCloseable {
         this.rooms = new RoomService(db, clock, audit, registry);
         this.policies = new Policies(db, clock, audit, rooms, registry);
         policies.start();
+        this.retention = new jp.kairan.server.retention.RetentionService(db, clock, audit);
+        this.exports = new jp.kairan.server.export.ExportService(db, clock, audit, config.dataDir().resolve("exports"),
+                config.exportTtl(), payload -> auth.tokens().signDocument(jp.kairan.server.export.ExportService.MANIFEST_TYPE, payload),
+                () -> auth.tokens().jwksJson());
         this.checkpoints = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kairan-audit-checkpoint");
             t.setDaemon(true);
             return t;
         });
         checkpoints.scheduleWithFixedDelay(this::checkpointAudit, CHECKPOINT_MINUTES, CHECKPOINT_MINUTES,
+                java.util.concurrent.TimeUnit.MINUTES);
+        checkpoints.scheduleWithFixedDelay(this::purgeExpired, PURGE_FIRST_MINUTES, PURGE_EVERY_MINUTES,
                 java.util.concurrent.TimeUnit.MINUTES);
         this.messages = new MessageService(db, clock, audit, rooms, registry, policies.screening(), config.messages(), metrics);
         messages.start();
@@ -116,7 +127,7 @@ public final class KairanServer implements AutoCloseable {
             ClientConfig clientConfig = new ClientConfig(config.gateway().publicUrl().orElse(null), server.gateway.port(),
                     "/ws", config.gateway().tls(), ProtocolVersion.SUBPROTOCOLS);
             server.http = new HttpServer(config.http(), Json.mapper(), server.db, server.orgs, server.departments,
-                    server.auth, server.rooms, server.messages, server.policies, server.registry::presence, clientConfig, server.metrics, clock);
+                    server.auth, server.rooms, server.messages, server.policies, server.retention, server.exports, server.registry::presence, clientConfig, server.metrics, clock);
             server.http.start();
             return server;
         } catch (RuntimeException e) {
@@ -169,6 +180,23 @@ public final class KairanServer implements AutoCloseable {
         return policies;
     }
 
+    public jp.kairan.server.retention.RetentionService retention() {
+        return retention;
+    }
+
+    public jp.kairan.server.export.ExportService exports() {
+        return exports;
+    }
+
+    private void purgeExpired() {
+        try {
+            retention.purge();
+            exports.expire();
+        } catch (RuntimeException e) {
+            log.warn("retention purge or export expiry failed; will retry", e);
+        }
+    }
+
     /** Signs the heads of the audit chains that moved since their last checkpoint; returns how many. */
     public int checkpointAudit() {
         try {
@@ -201,6 +229,7 @@ public final class KairanServer implements AutoCloseable {
         messages.close();
         policies.close();
         checkpoints.shutdownNow();
+        exports.close();
         checkpointAudit();
         auth.devices().close();
         mail.close();

@@ -61,6 +61,15 @@ public enum AuditAction {
     POLICY_TERMS_CHANGED("policy.terms.changed"),
     /** Someone tried to change a room's ceiling or emergency mode without the right. */
     POLICY_ACTION_DENIED("policy.action-denied"),
+    RETENTION_CHANGED("retention.changed"),
+    /** A purge run deleted expired messages (counts). */
+    RETENTION_PURGED("retention.purged"),
+    HOLD_PLACED("retention.hold.placed"),
+    HOLD_RELEASED("retention.hold.released"),
+    EXPORT_REQUESTED("export.requested"),
+    EXPORT_COMPLETED("export.completed"),
+    EXPORT_DOWNLOADED("export.downloaded"),
+    EXPORT_EXPIRED("export.expired"),
     /** An owner or admin searched the audit log (the first page of a search; further pages are not recorded). */
     AUDIT_VIEWED("audit.viewed"),
     /** An owner or admin downloaded the audit log as CSV (the filters and the number of rows). */

@@ -120,6 +120,9 @@ public final class ConfigKeys {
     public static final ConfigKey MESSAGES_BATCH = new ConfigKey("messages.max-batch", "int", "500", RARE,
             "Most messages stored in one transaction.");
 
+    public static final ConfigKey EXPORT_TTL = new ConfigKey("export.ttl", "duration", "7d", COMMON,
+            "How long a finished export archive can be downloaded before it is deleted.");
+
     public static final ConfigKey LOG_FORMAT = new ConfigKey("log.format", "string", "text", COMMON,
             "text (one key=value line per event) or json (one JSON object per line). Read at start-up.");
 
@@ -133,5 +136,5 @@ public final class ConfigKeys {
             GATEWAY_HOST, GATEWAY_PORT, GATEWAY_PUBLIC_URL, GATEWAY_ORIGINS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY,
             GATEWAY_MAX_FRAME, GATEWAY_IDLE, GATEWAY_PING, GATEWAY_AUTH_TIMEOUT, GATEWAY_WRITE_HIGH, GATEWAY_SLOW_GRACE,
             GATEWAY_SEND_RATE, GATEWAY_SEND_BURST, GATEWAY_IO_THREADS, MESSAGES_LANES, MESSAGES_QUEUE, MESSAGES_BATCH,
-            LOG_FORMAT);
+            EXPORT_TTL, LOG_FORMAT);
 }

@@ -110,7 +110,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ServerConfig(dataDir, http, database, auth, mail, gateway, messages, logFormat);
+        return new ServerConfig(dataDir, http, database, auth, mail, gateway, messages, duration(ConfigKeys.EXPORT_TTL), logFormat);
     }
 
     private GatewayConfig gateway() {

@@ -17,5 +17,6 @@ import jp.kairan.server.mail.MailConfig;
  * @param logFormat {@code text} or {@code json}
  */
 public record ServerConfig(Path dataDir, HttpConfig http, DatabaseConfig database, AuthConfig auth,
-                           MailConfig mail, GatewayConfig gateway, MessagesConfig messages, String logFormat) {
+                           MailConfig mail, GatewayConfig gateway, MessagesConfig messages, java.time.Duration exportTtl,
+                           String logFormat) {
 }

@@ -110,6 +110,8 @@ final class ApiRouter {
                 exchange.endExchange();
             } else if (result instanceof ApiHandler.Created c) {
                 write(exchange, 201, c.body());
+            } else if (result instanceof FileResponse f) {
+                sendFile(exchange, f);
             } else if (result instanceof RawResponse raw) {
                 exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, raw.contentType());
                 exchange.getResponseSender().send(raw.body(), StandardCharsets.UTF_8);
@@ -216,5 +218,22 @@ final class ApiRouter {
             accessLog.debug("{} {}: streamed response cut short: {}", exchange.getRequestMethod(), exchange.getRequestPath(),
                     e.toString());
         }
+    }
+    private static void sendFile(HttpServerExchange exchange, FileResponse f) {
+        try {
+            exchange.startBlocking();
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, f.contentType());
+            exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"" + f.fileName() + "\"");
+            exchange.setResponseContentLength(java.nio.file.Files.size(f.path()));
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(f.path())) {
+                in.transferTo(exchange.getOutputStream());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A file streamed as an attachment (an export archive). */
+    record FileResponse(java.nio.file.Path path, String contentType, String fileName) {
     }
 }

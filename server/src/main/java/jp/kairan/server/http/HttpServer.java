@@ -48,6 +48,7 @@ public final class HttpServer {
 
     public HttpServer(HttpConfig config, ObjectMapper json, Database db, OrgService orgs, Departments departments,
                       AuthServices auth, RoomService rooms, MessageService messages, Policies policies,
+                      jp.kairan.server.retention.RetentionService retention, jp.kairan.server.export.ExportService exports,
                       LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig, PrometheusMeterRegistry metrics,
                       java.time.Clock clock) {
         this.config = config;
@@ -59,6 +60,8 @@ public final class HttpServer {
         new RoomEndpoints(db, orgs, departments, rooms, messages, presence, clientConfig).register(api);
         new PolicyEndpoints(db, orgs, policies).register(api);
         new AuditEndpoints(db, clock, json).register(api);
+        new RetentionEndpoints(retention).register(api);
+        new ExportEndpoints(exports).register(api);
         api.get("/api/v1/auth/jwks", req -> new ApiRouter.RawResponse("application/jwk-set+json", auth.tokens().jwksJson()));
 
         ApiRouter ops = new ApiRouter(json, auth.sessions(), null, config.maxBodyBytes(), config.trustForwardedFor(),

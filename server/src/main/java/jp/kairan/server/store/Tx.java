@@ -35,6 +35,18 @@ public final class Tx {
         });
     }
 
+    /** Runs one INSERT, UPDATE or DELETE with positional arguments; returns the rows changed. For repositories only. */
+    public int update(String sql, Object... args) {
+        return jdbc(c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** The Hibernate session of this transaction; for repositories only. */
     public Session session() {
         return session;
