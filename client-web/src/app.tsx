@@ -8,17 +8,19 @@ import { RemoteWipe } from './device/wipe';
 import { UiError } from './errors';
 import { useChat, useRoute } from './hooks';
 import { lang, setLang, t, type Lang, type MessageKey } from './i18n/i18n';
-import { canManageDevices, isOperator, isOrgAdmin, isOwner } from './roles';
+import { canManageDevices, isAuditor, isOperator, isOrgAdmin, isOwner } from './roles';
 import { Account } from './screens/Account';
 import { AuditLog } from './screens/AuditLog';
 import { ChatScreen } from './screens/chat/ChatScreen';
 import { Departments } from './screens/Departments';
 import { DeviceAdmin } from './screens/DeviceAdmin';
+import { Exports } from './screens/Exports';
 import { Home } from './screens/Home';
 import { MyDevices } from './screens/MyDevices';
 import { OrgSettings } from './screens/OrgSettings';
 import { Orgs } from './screens/Orgs';
 import { Policy } from './screens/Policy';
+import { Retention } from './screens/Retention';
 import { SignIn } from './screens/SignIn';
 import { UserEdit } from './screens/UserEdit';
 import { Users } from './screens/Users';
@@ -142,6 +144,8 @@ function Nav({ me, chat }: { me: Me; chat: Chat | null }) {
     ['settings', 'nav.settings', isOwner(me)],
     ['policy', 'nav.policy', isOrgAdmin(me) && !!me.orgId],
     ['audit', 'nav.audit', isOrgAdmin(me) && !!me.orgId],
+    ['retention', 'nav.retention', isOrgAdmin(me) && !!me.orgId],
+    ['exports', 'nav.exports', isAuditor(me)],
     ['devices', 'nav.devices', true],
     ['account', 'nav.account', true],
   ];
@@ -174,6 +178,7 @@ function Screen({ me, reloadMe }: { me: Me; reloadMe: () => Promise<void> }) {
   if (page === 'orgs' && isOperator(me)) return <Orgs />;
   if (page === 'devices') return <MyDevices />;
   if (page === 'device-admin' && orgId && canManageDevices(me)) return <DeviceAdmin orgId={orgId} me={me} />;
+  if (page === 'exports' && orgId && isAuditor(me)) return <Exports orgId={orgId} me={me} />;
   if (orgId && isOrgAdmin(me)) {
     if (page === 'users' && id) return <UserEdit key={id} orgId={orgId} userId={id} me={me} />;
     if (page === 'users') return <Users orgId={orgId} me={me} />;
@@ -181,6 +186,7 @@ function Screen({ me, reloadMe }: { me: Me; reloadMe: () => Promise<void> }) {
     if (page === 'settings' && isOwner(me)) return <OrgSettings orgId={orgId} />;
     if (page === 'policy') return <Policy orgId={orgId} me={me} />;
     if (page === 'audit') return <AuditLog orgId={orgId} />;
+    if (page === 'retention') return <Retention orgId={orgId} me={me} />;
   }
   return <Home me={me} />;
 }
