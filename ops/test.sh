@@ -113,7 +113,10 @@ mvn -B -ntp verify "$@"
 # - the gateway benchmark (200 connections, 100 msgs/s, 20 s; about two minutes): a message lost or duplicated;
 # - the revocation benchmark (500 connections, 25 devices revoked; about a minute): a connection of a
 #   revoked device not closed with device.revoked and 4004, another connection closed, a revoked device accepted;
-# - the JMH proof-verification benchmarks (one short iteration each; about a minute): a proof or token refused.
+# - the JMH proof-verification and classification benchmarks (one short iteration each; about a minute): a proof
+#   or token refused;
+# - the export benchmark (20,000 messages exported and purged; about a minute): an export that failed or lost
+#   messages.
 # Their reports go under ops/bench/target/ci-results, not into ops/bench/results.
 if (($# == 0)); then
     export KAIRAN_BENCH_RESULTS="$PWD/ops/bench/target/ci-results"
@@ -123,4 +126,6 @@ if (($# == 0)); then
     timeout 600 bash ops/bench/revocation-bench.sh --smoke
     say "JMH smoke: ops/bench/jmh-bench.sh --smoke"
     timeout 300 bash ops/bench/jmh-bench.sh --smoke
+    say "export benchmark smoke: ops/bench/export-bench.sh --smoke"
+    timeout 400 bash ops/bench/export-bench.sh --smoke
 fi

@@ -57,17 +57,26 @@ final class Api {
         return await(sendRequest(builder("GET", PREFIX + path, accessToken, key).GET().build()));
     }
 
+    /** PUT {@code /api/v1 + path} with a JSON body and a DPoP proof by {@code key}; blocks. */
+    JsonNode put(String path, Object body, String accessToken, DeviceKey key) {
+        return withBody("PUT", path, body, accessToken, key);
+    }
+
     /** PATCH {@code /api/v1 + path} with a JSON body and a DPoP proof by {@code key}; blocks. */
     JsonNode patch(String path, Object body, String accessToken, DeviceKey key) {
+        return withBody("PATCH", path, body, accessToken, key);
+    }
+
+    private JsonNode withBody(String method, String path, Object body, String accessToken, DeviceKey key) {
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Cannot serialise request body", e);
         }
-        return await(sendRequest(builder("PATCH", PREFIX + path, accessToken, key)
+        return await(sendRequest(builder(method, PREFIX + path, accessToken, key)
                 .header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build()));
     }
 

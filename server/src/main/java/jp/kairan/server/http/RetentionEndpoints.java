@@ -17,6 +17,7 @@ final class RetentionEndpoints {
         r.get("/api/v1/orgs/{orgId}/retention", req -> retention.get(req.principal(), req.pathId("orgId")));
         r.put("/api/v1/orgs/{orgId}/retention", req -> retention.setOrgDays(req.principal(), req.pathId("orgId"),
                 req.body(RetentionRequest.class).days(), req.origin()));
+        r.post("/api/v1/orgs/{orgId}/retention/purge", req -> retention.purgeNow(req.principal(), req.pathId("orgId")));
         r.put("/api/v1/rooms/{roomId}/retention", req -> retention.setRoomDays(req.principal(), RoomEndpoints.roomId(req),
                 req.body(RetentionRequest.class).days(), req.origin()));
         r.get("/api/v1/orgs/{orgId}/holds", req -> retention.holds(req.principal(), req.pathId("orgId")));

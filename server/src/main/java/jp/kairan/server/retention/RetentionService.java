@@ -172,6 +172,12 @@ public final class RetentionService {
 
     // ---------------------------------------------------------------- purge
 
+    /** Purges the organization's expired messages now (owners), e.g. after shortening the period; audited as a run. */
+    public PurgeResult purgeNow(Principal actor, long orgId) {
+        requireOwner(actor, orgId);
+        return purgeOrg(orgId, clock.instant());
+    }
+
     /** Purges every organization's expired messages; one audit event per organization that had something to do. */
     public Map<Long, PurgeResult> purge() {
         Instant now = clock.instant();

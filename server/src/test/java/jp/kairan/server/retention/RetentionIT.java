@@ -139,7 +139,10 @@ class RetentionIT {
                 Map.of("reason", "対応完了"), owner.accessToken());
         assertThat(released.status()).isEqualTo(200);
         assertThat(released.body().path("releasedAt").isNull()).isFalse();
-        server.server().retention().purge();
+        Response now = server.post("/api/v1/orgs/" + orgId + "/retention/purge", null, owner.accessToken());
+        assertThat(now.status()).isEqualTo(200);
+        assertThat(now.body().path("messages").asLong()).isOne();
+        assertThat(server.post("/api/v1/orgs/" + orgId + "/retention/purge", null, hanako.accessToken()).code()).isEqualTo("forbidden");
         assertThat(count("SELECT COUNT(*) FROM messages WHERE room_id = ?", Long.parseLong(held))).isZero();
         assertThat(count("SELECT COUNT(*) FROM audit_events WHERE action LIKE 'retention.hold.%' AND org_id = ?", Long.parseLong(orgId)))
                 .isEqualTo(2);
