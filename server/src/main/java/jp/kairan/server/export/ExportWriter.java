@@ -202,20 +202,24 @@ final class ExportWriter {
         void accept(Message m, List<Version> earlier, Map<Long, Instant> readers) throws IOException;
     }
 
-    /** Every message of the room in the range, in seq order, a page at a time. */
+    /**
+     * Every message of the room in the range, in seq order, a page at a time. Sequence numbers grow with the time
+     * messages are stored, so the range is turned into a range of seqs first and the pages walk the (room, seq) key.
+     */
     private void forEachMessage(Room room, Map<Long, List<long[]>> receipts, MessageSink sink) throws IOException {
-        long after = 0;
-        while (true) {
+        long[] seqs = seqRange(room.id());
+        long after = seqs[0] - 1;
+        long last = seqs[1];
+        while (after < last) {
             long afterSeq = after;
             List<Message> page = db.call(tx -> tx.jdbc(c -> {
                 List<Message> out = new ArrayList<>(PAGE);
                 try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.seq, m.sender_id, u.display_name, m.body, m.sent_at, "
                         + "m.edited_at, m.deleted_at FROM messages m JOIN users u ON u.id = m.sender_id WHERE m.room_id = ? AND m.seq > ? "
-                        + "AND m.sent_at >= ? AND m.sent_at < ? ORDER BY m.seq LIMIT " + PAGE)) {
+                        + "AND m.seq <= ? ORDER BY m.seq LIMIT " + PAGE)) {
                     ps.setLong(1, room.id());
                     ps.setLong(2, afterSeq);
-                    ps.setObject(3, UtcTimes.toColumn(from));
-                    ps.setObject(4, UtcTimes.toColumn(to));
+                    ps.setLong(3, last);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             out.add(new Message(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5),
@@ -233,10 +237,24 @@ final class ExportWriter {
                 sink.accept(m, versions.getOrDefault(m.id(), List.of()), readers(m, receipts));
                 after = m.seq();
             }
-            if (page.size() < PAGE) {
-                return;
-            }
         }
+    }
+
+    /** The first and last seq of the room's messages sent in [from, to); {1, 0} when there are none. */
+    private long[] seqRange(long roomId) {
+        return db.call(tx -> tx.jdbc(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT MIN(seq), MAX(seq) FROM messages WHERE room_id = ? AND sent_at >= ? AND sent_at < ?")) {
+                ps.setLong(1, roomId);
+                ps.setObject(2, UtcTimes.toColumn(from));
+                ps.setObject(3, UtcTimes.toColumn(to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long min = rs.getLong(1);
+                    return rs.wasNull() ? new long[] {1, 0} : new long[] {min, rs.getLong(2)};
+                }
+            }
+        }));
     }
 
     private Map<Long, List<Version>> versions(List<Message> page) {

@@ -248,17 +248,34 @@ public final class RetentionService {
         return result;
     }
 
-    /** Deletes a room's messages sent before {@code cutoff}, oldest first, a batch per transaction. */
+    /**
+     * Deletes a room's messages sent before {@code cutoff}, oldest first, a batch per transaction. Sequence numbers
+     * grow with the time messages are stored, so the cutoff becomes a seq and the batches walk the (room, seq) key.
+     */
     private long[] purgeRoom(long roomId, Instant cutoff) {
         long[] total = new long[3];
+        Long lastExpired = db.call(tx -> tx.jdbc(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM messages WHERE room_id = ? AND sent_at < ?")) {
+                ps.setLong(1, roomId);
+                ps.setObject(2, UtcTimes.toColumn(cutoff));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long v = rs.getLong(1);
+                    return rs.wasNull() ? null : v;
+                }
+            }
+        }));
+        if (lastExpired == null) {
+            return total;
+        }
         while (true) {
             long[] batch = db.call(tx -> tx.jdbc(c -> {
                 long maxSeq;
                 List<Long> ids = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT id, seq FROM messages WHERE room_id = ? AND sent_at < ? "
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, seq FROM messages WHERE room_id = ? AND seq <= ? "
                         + "ORDER BY seq LIMIT " + BATCH)) {
                     ps.setLong(1, roomId);
-                    ps.setObject(2, UtcTimes.toColumn(cutoff));
+                    ps.setLong(2, lastExpired);
                     maxSeq = 0;
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {

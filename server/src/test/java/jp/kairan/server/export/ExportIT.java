@@ -167,6 +167,22 @@ class ExportIT {
             assertThat(verifyEs256(jws, jwks)).isTrue();
             String[] parts = jws.split("\\.");
             assertThat(Base64.getUrlDecoder().decode(parts[1])).isEqualTo(read(z, ExportVerifier.MANIFEST));
+
+            // And with the npm "jose" library the web client already depends on.
+            Path jwsFile = dir.resolve("manifest.jws");
+            Path manifestFile = dir.resolve("manifest.json");
+            Path jwksFile = dir.resolve("jwks.json");
+            Files.write(jwsFile, read(z, ExportVerifier.SIGNATURE));
+            Files.write(manifestFile, read(z, ExportVerifier.MANIFEST));
+            Files.writeString(jwksFile, server.get("/api/v1/auth/jwks", null).raw().body());
+            Path jose = Path.of("..", "client-web", "node_modules", "jose").toAbsolutePath().normalize();
+            assertThat(jose.resolve("package.json")).as("npm ci has run in client-web").exists();
+            Path script = Path.of(ExportIT.class.getResource("/export/verify-manifest.mjs").toURI());
+            Process node = new ProcessBuilder("node", script.toString(), jose.toString(), jwsFile.toString(), manifestFile.toString(),
+                    jwksFile.toString()).redirectErrorStream(true).start();
+            String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(node.waitFor()).as(output).isZero();
+            assertThat(output).contains("verified kairan-export-manifest+jws");
         }
 
         // One altered byte in the CSV is named.
