@@ -214,16 +214,16 @@ final class ExportWriter {
             long afterSeq = after;
             List<Message> page = db.call(tx -> tx.jdbc(c -> {
                 List<Message> out = new ArrayList<>(PAGE);
-                try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.seq, m.sender_id, u.display_name, m.body, m.sent_at, "
-                        + "m.edited_at, m.deleted_at FROM messages m JOIN users u ON u.id = m.sender_id WHERE m.room_id = ? AND m.seq > ? "
-                        + "AND m.seq <= ? ORDER BY m.seq LIMIT " + PAGE)) {
+                // Only the room's seq key: a range of it in its order, read PAGE rows at a time (no join, no sort).
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, seq, sender_id, body, sent_at, edited_at, deleted_at "
+                        + "FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT " + PAGE)) {
                     ps.setLong(1, room.id());
                     ps.setLong(2, afterSeq);
-                    ps.setLong(3, last);
                     try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(new Message(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                                    UtcTimes.read(rs, 6), UtcTimes.read(rs, 7), UtcTimes.read(rs, 8)));
+                        while (rs.next() && rs.getLong(2) <= last) {
+                            long sender = rs.getLong(3);
+                            out.add(new Message(rs.getLong(1), rs.getLong(2), sender, name(c, sender), rs.getString(4),
+                                    UtcTimes.read(rs, 5), UtcTimes.read(rs, 6), UtcTimes.read(rs, 7)));
                         }
                     }
                 }
@@ -236,6 +236,24 @@ final class ExportWriter {
             for (Message m : page) {
                 sink.accept(m, versions.getOrDefault(m.id(), List.of()), readers(m, receipts));
                 after = m.seq();
+            }
+        }
+    }
+
+    private final Map<Long, String> names = new HashMap<>();
+
+    /** A sender's display name, read once per export. */
+    private String name(java.sql.Connection c, long userId) throws java.sql.SQLException {
+        String known = names.get(userId);
+        if (known != null) {
+            return known;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT display_name FROM users WHERE id = ?")) {
+            ps.setLong(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                String name = rs.next() ? rs.getString(1) : "";
+                names.put(userId, name);
+                return name;
             }
         }
     }
