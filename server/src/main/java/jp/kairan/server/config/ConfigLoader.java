@@ -86,7 +86,10 @@ public final class ConfigLoader {
                 optional(ConfigKeys.HTTP_TLS_PASSWORD).orElse(""),
                 bool(ConfigKeys.HTTP_BEHIND_TLS_PROXY), bool(ConfigKeys.HTTP_TRUST_FORWARDED));
         String jdbcUrl = optional(ConfigKeys.DB_URL)
-                .orElse("jdbc:h2:file:" + dataDir.resolve("db").resolve("kairan") + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE");
+                // DB_CLOSE_ON_EXIT=FALSE: H2 would close itself in its own shutdown hook, before the server's hook has
+                // flushed and signed what it must; the server closes the database last instead.
+                .orElse("jdbc:h2:file:" + dataDir.resolve("db").resolve("kairan")
+                        + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE");
         if (!jdbcUrl.startsWith("jdbc:mariadb:") && !jdbcUrl.startsWith("jdbc:mysql:") && !jdbcUrl.startsWith("jdbc:h2:")) {
             problems.add("database.jdbc-url must be a jdbc:mariadb: or jdbc:h2: URL, got \"" + DatabaseConfig.maskUrl(jdbcUrl) + "\"");
         }
