@@ -41,9 +41,7 @@ class DeviceE2EIT {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
-        assertThat(DeviceE2EIT.class.getClassLoader().getResource("webapp/index.html"))
-                .as("the web client must be built into the server (run without -Dkairan.skipWeb)").isNotNull();
+        server = TestServer.startWithWebClient();
         TestServer.Org org = server.createOrg(server.operator(), "回覧市", "yamada", "山田 花子", "Sakura-Hana-2026");
         owner = org.owner();
         orgId = org.id();

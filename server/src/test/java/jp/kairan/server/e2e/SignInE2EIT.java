@@ -18,9 +18,7 @@ class SignInE2EIT {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
-        assertThat(SignInE2EIT.class.getClassLoader().getResource("webapp/index.html"))
-                .as("the web client must be built into the server (run without -Dkairan.skipWeb)").isNotNull();
+        server = TestServer.startWithWebClient();
     }
 
     @AfterAll

@@ -72,6 +72,14 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(Map.of());
     }
 
+    /** A server for end-to-end tests: fails at once when the web client was not built into it. */
+    public static TestServer startWithWebClient() {
+        if (TestServer.class.getClassLoader().getResource("webapp/index.html") == null) {
+            throw new AssertionError("the web client must be built into the server (run without -Dkairan.skipWeb)");
+        }
+        return start();
+    }
+
     public KairanServer server() {
         return server;
     }
