@@ -3,10 +3,11 @@
 # throwaway mariadbd, or the server named by KAIRAN_TEST_DB_URL), and the web client's tests
 # in a real headless Chromium. This is what CI runs (.ci/run) and what the README gives.
 #
-#   ops/test.sh                 # everything: mvn -B -ntp verify, then the gateway, revocation and JMH bench smokes
+#   ops/test.sh                 # everything: mvn -B -ntp verify, then the bench smokes (gateway, revocation, JMH,
+#                               # export, peer)
 #   ops/test.sh -pl server -am  # extra arguments go to Maven (and the smoke is left out)
 #
-# What the tests need from the OS (mariadbd, Chromium, ChromeDriver) is installed from Debian
+# What the tests need from the OS (mariadbd, Chromium, ChromeDriver; ejabberd for the peer bench smoke) is installed from Debian
 # packages when missing and when running as root; otherwise the exact command is printed.
 # Java 17+, Maven, Node.js 20+ and npm must already be there. Nothing is ever skipped: a missing
 # prerequisite fails the run.
@@ -33,8 +34,16 @@ declare -A PACKAGE_OF=(
     [mariadb-admin]=mariadb-server
     [chromium]=chromium
     [chromedriver]=chromium-driver
+    [ejabberdctl]=ejabberd
 )
 REQUIRED_COMMANDS=(mariadbd mariadb-install-db mariadb-admin chromium chromedriver)
+# Packages without a command of their own.
+REQUIRED_PACKAGES=()
+if (($# == 0)); then
+    # The peer benchmark's smoke (below) runs ejabberd, with its MariaDB driver, next to Kairan.
+    REQUIRED_COMMANDS+=(ejabberdctl)
+    REQUIRED_PACKAGES+=(erlang-p1-mysql)
+fi
 
 missing_packages() {
     local cmd pkgs=()
@@ -42,6 +51,9 @@ missing_packages() {
         if ! command -v "$cmd" >/dev/null 2>&1; then
             pkgs+=("${PACKAGE_OF[$cmd]}")
         fi
+    done
+    for pkg in "${REQUIRED_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || pkgs+=("$pkg")
     done
     if ((${#pkgs[@]})); then
         printf '%s\n' "${pkgs[@]}" | sort -u | tr '\n' ' '
@@ -116,7 +128,9 @@ mvn -B -ntp verify "$@"
 # - the JMH proof-verification and classification benchmarks (one short iteration each; about a minute): a proof
 #   or token refused;
 # - the export benchmark (20,000 messages exported and purged; about a minute): an export that failed or lost
-#   messages.
+#   messages;
+# - the peer benchmark (Kairan, then ejabberd, 50 connections, two low steps; about a minute and a half): a
+#   server that could not be started or provisioned, a message lost or duplicated.
 # Their reports go under ops/bench/target/ci-results, not into ops/bench/results.
 if (($# == 0)); then
     export KAIRAN_BENCH_RESULTS="$PWD/ops/bench/target/ci-results"
@@ -128,4 +142,6 @@ if (($# == 0)); then
     timeout 300 bash ops/bench/jmh-bench.sh --smoke
     say "export benchmark smoke: ops/bench/export-bench.sh --smoke"
     timeout 400 bash ops/bench/export-bench.sh --smoke
+    say "peer benchmark smoke: ops/bench/peer-bench.sh --smoke"
+    timeout 600 bash ops/bench/peer-bench.sh --smoke
 fi

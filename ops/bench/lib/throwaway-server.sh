@@ -11,6 +11,7 @@
 #   STATE         optional: a directory that keeps the database and the server's data directory for the next
 #                 run (empty or unset: everything lives in a temporary directory)
 #   DIE_STATUS    optional: exit status of die (default 3)
+#   LAUNCH_PREFIX optional (array): put before mariadbd and the server's java, e.g. (taskset -c 0) to pin them
 # then calls start_throwaway_server (after its build step, which may use say and die), and at the end
 # server_log_problems.
 # It leaves: WORK (temporary directory), FRESH_DB (1 when the database was created now), DB_PORT, DB_PID,
@@ -99,6 +100,9 @@ start_throwaway_server() {
     DB_PID=""
     SERVER_PID=""
     DB_PORT=""
+    if ! declare -p LAUNCH_PREFIX >/dev/null 2>&1; then
+        LAUNCH_PREFIX=()
+    fi
 
     trap cleanup EXIT
     trap 'exit 130' INT
@@ -133,7 +137,7 @@ start_throwaway_server() {
             --auth-root-authentication-method=normal --skip-test-db >"$WORK/mariadb-install.log" 2>&1 \
             || { tail -n 30 "$WORK/mariadb-install.log" >&2; die "mariadb-install-db failed"; }
     fi
-    mariadbd --no-defaults --datadir="$DB_DIR/data" --socket="$DB_DIR/sock" --pid-file="$DB_DIR/mariadbd.pid" \
+    "${LAUNCH_PREFIX[@]}" mariadbd --no-defaults --datadir="$DB_DIR/data" --socket="$DB_DIR/sock" --pid-file="$DB_DIR/mariadbd.pid" \
         --tmpdir="$DB_DIR/tmp" --port="$DB_PORT" --bind-address=127.0.0.1 "${as_root_flag[@]}" \
         --skip-name-resolve --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
         --innodb-flush-log-at-trx-commit=1 --innodb-buffer-pool-size=256M --max-connections=200 \
@@ -173,7 +177,7 @@ SQL
         KAIRAN_DATABASE_PASSWORD="$DB_PASSWORD" \
         KAIRAN_AUTH_IP_ATTEMPTS_PER_MINUTE=1000000 \
         KAIRAN_AUTH_ACCESS_TOKEN_TTL=2h \
-        "$SERVER_JAVA" "${SERVER_OPTS[@]}" -jar "$SERVER_JAR" serve >"$WORK/server.log" 2>&1 &
+        "${LAUNCH_PREFIX[@]}" "$SERVER_JAVA" "${SERVER_OPTS[@]}" -jar "$SERVER_JAR" serve >"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for i in $(seq 1 1200); do
         [[ "$(http_status "$HTTP_PORT" /health/ready)" == 200 ]] && break
