@@ -8,6 +8,7 @@
 #   ops/bench/peer-bench.sh                 # both placements, 2,000 connections, rates rising to the knee
 #   ops/bench/peer-bench.sh --smoke         # shared placement, 50 connections, two low steps: does it work?
 #   ops/bench/peer-bench.sh --placement pinned --rates 500,1000,2000   # any PeerBench option passes through
+#   ops/bench/peer-bench.sh --targets ejabberd --placement shared         # one server only (no side by side)
 #
 # Placements: pinned = MariaDB and the server under test started on core 0 (taskset), the driver on core 1;
 # shared = no pinning. Exit status: 0 when both servers ran (timings never fail it); 1 when PeerBench found loss
@@ -20,6 +21,8 @@
 #   KAIRAN_BENCH_TIMEOUT      upper bound in seconds for each PeerBench (default 1800)
 #   KAIRAN_BENCH_RESULTS      where the report goes (default: ops/bench/results; --smoke: ops/bench/target/ci-results)
 #   KAIRAN_BENCH_REBUILD=1    rebuild the jars even if they exist
+#   KAIRAN_BENCH_STATE=DIR    keep MariaDB (both servers' data) and Kairan's provisioned users in DIR and reuse
+#                             them next time (provisioning 2,000 Kairan users takes about five minutes)
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -39,12 +42,14 @@ XMPP_DOMAIN=bench.localhost
 
 SMOKE=0
 PLACEMENT=both
+TARGETS=kairan,ejabberd
 INNER_OUT=""
 PASS=()
 while (($#)); do
     case "$1" in
         --smoke) SMOKE=1; shift ;;
         --placement) PLACEMENT="$2"; shift 2 ;;
+        --targets) TARGETS="$2"; shift 2 ;;
         --inner-out) INNER_OUT="$2"; shift 2 ;; # internal: one placement, results into this directory
         *) PASS+=("$1"); shift ;;
     esac
@@ -71,7 +76,8 @@ if [[ -z "$INNER_OUT" ]]; then
     STAMP="$(date -u +%Y%m%d-%H%M%S)"
     RUN_DIR="$ROOT/ops/bench/target/peer-bench/$STAMP"
     mkdir -p "$RUN_DIR"
-    STATE_DIR="$RUN_DIR/state" # MariaDB and Kairan's users, kept from one placement to the next
+    # MariaDB and Kairan's users, kept from one placement to the next (and between runs with KAIRAN_BENCH_STATE).
+    STATE_DIR="${KAIRAN_BENCH_STATE:-$RUN_DIR/state}"
     SMOKE_ARG=()
     ((SMOKE)) && SMOKE_ARG=(--smoke)
     placements=(pinned shared)
@@ -80,13 +86,14 @@ if [[ -z "$INNER_OUT" ]]; then
     for p in "${placements[@]}"; do
         say "placement $p"
         set +e
-        KAIRAN_BENCH_STATE="$STATE_DIR" "$0" --placement "$p" --inner-out "$RUN_DIR" "${SMOKE_ARG[@]}" "${PASS[@]}"
+        KAIRAN_BENCH_STATE="$STATE_DIR" "$0" --placement "$p" --targets "$TARGETS" --inner-out "$RUN_DIR" \
+            "${SMOKE_ARG[@]}" "${PASS[@]}"
         st=$?
         set -e
         ((st > status)) && status=$st
         ((st >= 2)) && { say "placement $p could not run (exit $st); see $RUN_DIR"; exit "$st"; }
     done
-    rm -rf "$STATE_DIR"
+    [[ -n "${KAIRAN_BENCH_STATE:-}" ]] || rm -rf "$STATE_DIR"
     name="peer"
     ((SMOKE)) && name="peer-smoke"
     mkdir -p "$RESULTS"
@@ -94,6 +101,7 @@ if [[ -z "$INNER_OUT" ]]; then
     command="ops/bench/peer-bench.sh"
     ((SMOKE)) && command+=" --smoke"
     [[ "$PLACEMENT" != both ]] && command+=" --placement $PLACEMENT"
+    [[ "$TARGETS" != kairan,ejabberd ]] && command+=" --targets $TARGETS"
     ((${#PASS[@]})) && command+=" ${PASS[*]}"
     java -cp "$BENCH_JAR:$(cat "$BENCH_CLASSPATH")" jp.kairan.bench.PeerReport \
         --md "$RESULTS/$name-$STAMP.md" --png "$RESULTS/$name-$STAMP.png" \
@@ -163,18 +171,21 @@ run_bench() { # target, extra PeerBench arguments...
 # --- Kairan ----------------------------------------------------------------------------------------------------
 
 status=0
+if [[ ",$TARGETS," == *,kairan,* ]]; then
 run_bench kairan --base-url "http://127.0.0.1:$HTTP_PORT" --gateway-url "ws://127.0.0.1:$GATEWAY_PORT/ws" \
     --operator-password-file "$PASSWORD_FILE" --users-file "$STATE/users.json" --server-pid "$SERVER_PID" \
     --count-rows "mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P$DB_PORT -uroot -N -e 'SELECT COUNT(*) FROM kairan.messages'" \
     || status=$?
 server_log_problems
 ((status >= 2)) && exit "$status"
+fi
 say "stopping Kairan"
 kill -TERM "$SERVER_PID"
 for _ in $(seq 1 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
 kill -KILL "$SERVER_PID" 2>/dev/null || true
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=""
+[[ ",$TARGETS," == *,ejabberd,* ]] || exit "$status"
 
 # --- ejabberd --------------------------------------------------------------------------------------------------
 
@@ -182,7 +193,11 @@ EJ_DIR="$(mktemp -d /tmp/kairan-peer-ejabberd.XXXXXX)" # readable by the ejabber
 EJ_NODE="kbench$$@localhost"
 EJ_PORT="$(free_port)"
 EJ_PID=""
-ejctl() { ejabberdctl --config-dir "$EJ_DIR" -c "$EJ_DIR/ejabberdctl.cfg" --spool "$EJ_DIR/spool" --logs "$EJ_DIR/logs" "$@"; }
+# As the ejabberd user, keeping this shell's limits (ejabberdctl would otherwise su, and PAM would cut the open
+# files to 1,024: 2,000 connections need more).
+AS_EJ=()
+[[ "$(id -u)" -eq 0 ]] && AS_EJ=(setpriv --reuid=ejabberd --regid=ejabberd --init-groups env HOME=/var/lib/ejabberd)
+ejctl() { "${AS_EJ[@]}" ejabberdctl --config-dir "$EJ_DIR" -c "$EJ_DIR/ejabberdctl.cfg" --spool "$EJ_DIR/spool" --logs "$EJ_DIR/logs" "$@"; }
 stop_ejabberd() {
     if [[ -n "$EJ_PID" ]] && kill -0 "$EJ_PID" 2>/dev/null; then
         ejctl stop >/dev/null 2>&1 || true
@@ -197,6 +212,7 @@ stop_ejabberd() {
 }
 peer_cleanup() {
     local st=$?
+    set +e
     stop_ejabberd
     (exit "$st")
     cleanup
@@ -282,8 +298,8 @@ modules:
 YML
 chown -R ejabberd: "$EJ_DIR" 2>/dev/null || true
 say "starting ejabberd $EJ_VERSION on 127.0.0.1:$EJ_PORT (${LAUNCH_PREFIX[*]:-not pinned})"
-"${LAUNCH_PREFIX[@]}" ejabberdctl --config-dir "$EJ_DIR" -c "$EJ_DIR/ejabberdctl.cfg" --spool "$EJ_DIR/spool" \
-    --logs "$EJ_DIR/logs" foreground >"$WORK/ejabberd-console.log" 2>&1 &
+(cd "$EJ_DIR" && exec "${LAUNCH_PREFIX[@]}" "${AS_EJ[@]}" ejabberdctl --config-dir "$EJ_DIR" -c "$EJ_DIR/ejabberdctl.cfg" \
+    --spool "$EJ_DIR/spool" --logs "$EJ_DIR/logs" foreground) >"$WORK/ejabberd-console.log" 2>&1 &
 EJ_LAUNCHER=$!
 for i in $(seq 1 600); do
     [[ "$(http_status "$EJ_PORT" /api/status)" != 000 ]] && break
@@ -293,7 +309,7 @@ for i in $(seq 1 600); do
 done
 EJ_PID="$(pgrep -f -- "-sname $EJ_NODE" | while read -r p; do [[ "$(cat /proc/"$p"/comm 2>/dev/null)" == beam.smp ]] && echo "$p"; done | head -n1)"
 [[ -n "$EJ_PID" ]] || die "ejabberd's beam.smp not found"
-say "ejabberd ready (beam.smp pid $EJ_PID, affinity $(taskset -pc "$EJ_PID" 2>/dev/null | sed 's/.*: //'))"
+say "ejabberd ready (beam.smp pid $EJ_PID, affinity $(taskset -pc "$EJ_PID" 2>/dev/null | sed 's/.*: //'), $(grep 'open files' /proc/"$EJ_PID"/limits | awk '{print $4}') open files)"
 
 ej_status=0
 run_bench ejabberd --xmpp-url "ws://127.0.0.1:$EJ_PORT/ws" --xmpp-api "http://127.0.0.1:$EJ_PORT/api" \

@@ -60,7 +60,7 @@ public final class PeerBench implements Callable<Integer> {
     @Option(names = "--senders-per-room", description = "Members of each room that send (default: all).")
     Integer sendersPerRoom;
 
-    @Option(names = "--rates", split = ",", defaultValue = "250,500,1000,1500,2000,2500,3000,4000",
+    @Option(names = "--rates", split = ",", defaultValue = "250,500,750,1000,1250,1500,1750,2000,2500,3000",
             description = "Messages per second over all connections, one step each (default ${DEFAULT-VALUE}).")
     List<Double> rates;
 

@@ -25,7 +25,7 @@ import java.util.stream.IntStream;
  * user per connection, arriving evenly over the ramp (open model); each signs in and enters its room, then every
  * sending connection sends on its own schedule, one message every {@code senders / rate} seconds at the current
  * step's rate from a random phase, whatever the answers (a slow server gets the same offered load). Just before
- * each send, and every second on connections that only receive, the frames received since are read into the
+ * each send, and at least every second, the frames received since are read into the
  * {@link StepLedger} with Gatling's arrival times (Gatling empties its buffer of unmatched frames on each send, so
  * the read must come right before it; both run in one go on the connection's event loop). After the drain the
  * last frames are read and the connection closes.
@@ -85,9 +85,9 @@ public final class PeerSimulation extends Simulation {
                 .asLongAs(session -> System.currentTimeMillis() < run.sendStartMillis()).on(
                         pause(session -> min(READ_INTERVAL, untilMillis(run.sendStartMillis()))).exec(readInbox))
                 .asLongAs(session -> System.currentTimeMillis() < run.sendEndMillis()).on(
-                        pause(session -> seat(run, session).sends()
-                                ? untilMillis(Math.min((long) session.getDouble("due"), run.sendEndMillis()))
-                                : min(READ_INTERVAL, untilMillis(run.sendEndMillis())))
+                        pause(session -> min(READ_INTERVAL, untilMillis(seat(run, session).sends()
+                                ? Math.min((long) session.getDouble("due"), run.sendEndMillis())
+                                : run.sendEndMillis())))
                                 .exec(readInbox)
                                 .doIf(session -> seat(run, session).sends()
                                         && System.currentTimeMillis() >= (long) session.getDouble("due")

@@ -34,7 +34,8 @@ final class XmppProvisioning {
     private final String domain;
     private final String mucService;
     private final PrintStream log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private final Semaphore inFlight;
 
     XmppProvisioning(URI api, String domain, PrintStream log, int parallel) {
@@ -111,9 +112,26 @@ final class XmppProvisioning {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build();
+        return send(request, 3);
+    }
+
+    /**
+     * Sends with at most {@code attempts} tries: ejabberd's HTTP listener may close a kept-alive connection just as
+     * the client reuses it (the request then gets no bytes at all); such a request is sent again.
+     */
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest request, int attempts) {
         inFlight.acquireUninterruptibly();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .whenComplete((r, e) -> inFlight.release());
+                .whenComplete((r, e) -> inFlight.release())
+                .handle((r, e) -> e == null || attempts <= 1 ? CompletableFuture.completedFuture(r)
+                        .thenApply(x -> {
+                            if (e != null) {
+                                throw new IllegalStateException(request.uri() + ": " + e.getMessage(), e);
+                            }
+                            return x;
+                        })
+                        : send(request, attempts - 1))
+                .thenCompose(f -> f);
     }
 
     private static void expectOk(String what, HttpResponse<String> reply) {
