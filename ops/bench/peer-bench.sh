@@ -106,7 +106,9 @@ if [[ -z "$INNER_OUT" ]]; then
     java -cp "$BENCH_JAR:$(cat "$BENCH_CLASSPATH")" jp.kairan.bench.PeerReport \
         --md "$RESULTS/$name-$STAMP.md" --png "$RESULTS/$name-$STAMP.png" \
         --command "$command" --versions "$versions" "$RUN_DIR"/result-*.json
-    say "report: ${RESULTS#"$ROOT"/}/$name-$STAMP.md (exit $status)"
+    mkdir -p "$RESULTS/$name-$STAMP-json"
+    cp "$RUN_DIR"/result-*.json "$RESULTS/$name-$STAMP-json/"
+    say "report: ${RESULTS#"$ROOT"/}/$name-$STAMP.md, its data in $name-$STAMP-json/ (exit $status)"
     exit "$status"
 fi
 

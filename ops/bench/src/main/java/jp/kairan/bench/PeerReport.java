@@ -74,6 +74,9 @@ public final class PeerReport implements Callable<Integer> {
             JsonNode j = JSON.readTree(p.toFile());
             all.add(new Result(j.path("target").asText(), j.path("placement").asText(), j));
         }
+        // pinned before shared, Kairan before ejabberd
+        all.sort(java.util.Comparator.comparing((Result r) -> !r.placement().equals("pinned"))
+                .thenComparing(r -> !r.target().equals("kairan")));
         Files.createDirectories(md.toAbsolutePath().getParent());
         Files.writeString(md, markdown(all));
         plot(all, png);
@@ -86,8 +89,11 @@ public final class PeerReport implements Callable<Integer> {
         JsonNode first = all.isEmpty() ? JSON.nullNode() : all.get(0).json();
         JsonNode params = first.path("params");
         sb.append("# ").append(title).append("\n\n");
-        sb.append("Run of ").append(first.path("at").asText("?")).append(" (UTC). Written by `PeerReport` from ")
-                .append(all.size()).append(" results of `PeerBench`.\n\n");
+        String firstAt = all.stream().map(r -> r.json().path("at").asText("?")).min(String::compareTo).orElse("?");
+        String lastAt = all.stream().map(r -> r.json().path("at").asText("?")).max(String::compareTo).orElse("?");
+        sb.append("One run, its results written from ").append(firstAt).append(" to ").append(lastAt)
+                .append(" (UTC), set side by side by `PeerReport` (").append(all.size())
+                .append(" results of `PeerBench`).\n\n");
         sb.append("**Machine:** ").append(machine()).append("\n\n");
         if (versions != null) {
             sb.append("**Versions:** ").append(versions).append("\n\n");
