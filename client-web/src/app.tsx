@@ -102,7 +102,7 @@ function isQuietEnd(e: unknown): boolean {
 }
 
 /** Routes of the chat screen (`#/` is the chat for users of an organization). */
-const CHAT_PAGES = ['', 'rooms', 'new-room', 'directory', 'org-rooms'];
+const CHAT_PAGES = ['', 'rooms', 'new-room', 'directory', 'org-rooms', 'search'];
 
 /**
  * The signed-in user's chat while they belong to an organization (the operator has none): connected on sign-in,

@@ -4,6 +4,7 @@ import {
 } from '../api/policy';
 import { Gateway, isGatewayError, newId, type GatewayStatus, type SocketLike } from '../gateway/connection';
 import type { EditMessage, MessageView, ReplyRef, ServerFrame, SendMessage } from '../gateway/frames';
+import { jumpStep } from './jump';
 import * as S from './store';
 import type { ChatState, PendingSend } from './store';
 
@@ -218,6 +219,49 @@ export class Chat {
     })().finally(() => this.loadingOlder.delete(roomId));
     this.loadingOlder.set(roomId, load);
     return load;
+  }
+
+  /** Reads the page after the held run: a room opened far back at one message (`openAt`) holds a window of it. */
+  async loadNewer(roomId: string): Promise<void> {
+    const afterSeq = this.state.rooms[roomId]?.syncedSeq;
+    if (afterSeq === undefined) return;
+    const page = await this.api.call('get', '/api/v1/rooms/{roomId}/messages', {
+      params: { roomId }, query: { afterSeq, limit: HISTORY_PAGE },
+    });
+    this.set(S.pageLoaded(this.state, { ...page, direction: 'newer' }));
+  }
+
+  /**
+   * Reads the history around message `seq` until it is held (`jump.ts`), after `openRoom`. `found`: it is held
+   * now; `window`: what was held made way for a window around it (newer messages are read on request).
+   */
+  async openAt(roomId: string, seq: number): Promise<{ found: boolean; window: boolean }> {
+    let window = false;
+    for (let steps = 0; steps < 10; steps++) {
+      const room = this.state.rooms[roomId];
+      if (!room) return { found: false, window };
+      const step = jumpStep(room, seq);
+      if (step.kind === 'held' || step.kind === 'missing') return { found: step.kind === 'held', window };
+      const query = step.kind === 'older' ? { beforeSeq: step.beforeSeq, limit: step.limit } : { afterSeq: step.afterSeq, limit: step.limit };
+      let page: Schemas['MessagesPage'];
+      try {
+        page = await this.api.call('get', '/api/v1/rooms/{roomId}/messages', { params: { roomId }, query });
+      } catch (e) {
+        if (isApiError(e, 'invalid_seq')) return { found: false, window };
+        throw e;
+      }
+      const held = heldRange(room);
+      if (step.kind === 'window') {
+        window = true;
+        this.set(S.roomMessagesReset(this.state, roomId));
+      }
+      this.set(S.pageLoaded(this.state, { ...page, direction: step.kind === 'older' ? 'older' : 'newer' }));
+      const now = this.state.rooms[roomId];
+      // A page that added nothing: the message is not there to be read (purged in between).
+      const stuck = step.kind === 'window' ? page.messages.length === 0 : heldRange(now ?? room) === held;
+      if (!now || stuck) return { found: !!now && jumpStep(now, seq).kind === 'held', window };
+    }
+    return { found: false, window };
   }
 
   readers(roomId: string, seq: number): Promise<Schemas['MessageReaders']> {
@@ -577,6 +621,11 @@ export function gatewayUrl(config: Schemas['ClientConfig'], page?: { hostname: s
   if (config.gatewayUrl) return config.gatewayUrl;
   const host = (page ?? location).hostname;
   return `${config.gatewayTls ? 'wss' : 'ws'}://${host}:${config.gatewayPort}${config.gatewayPath}`;
+}
+
+/** What a room holds, as `count:oldest:newest`, to tell whether a page added anything. */
+function heldRange(room: S.RoomState): string {
+  return `${room.messages.length}:${room.messages[0]?.seq}:${room.messages.at(-1)?.seq}`;
 }
 
 /** The start of a message's text as a reply quotes it. */

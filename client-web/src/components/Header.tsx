@@ -1,6 +1,7 @@
 import type { Schemas } from '../api/client';
 import { t, type Lang } from '../i18n/i18n';
 import { LangSwitch } from './LangSwitch';
+import { SearchBox } from './SearchBox';
 
 export function Header({ me, onLang, onSignOut }: {
   me: Schemas['Me']; onLang: (lang: Lang) => void; onSignOut: () => void;
@@ -8,6 +9,7 @@ export function Header({ me, onLang, onSignOut }: {
   return (
     <header class="app-header">
       <a class="brand" href="#/" data-testid="app-name"><span class="brand-mark">回覧</span> Kairan</a>
+      {me.orgId && <SearchBox />}
       <div class="header-right">
         <div class="who">
           <span class="who-name" data-testid="user-name">{me.displayName}</span>

@@ -9,16 +9,18 @@ import { OrgRooms } from './OrgRooms';
 import { RoomList } from './RoomList';
 import { RoomSettings } from './RoomSettings';
 import { RoomView } from './RoomView';
+import { SearchView } from './SearchView';
+import { seqFromRoute } from '../../search/query';
 
 /**
- * The chat: the room list on the left and, on the right, a room (`#/rooms/{id}`), its settings
- * (`#/rooms/{id}/settings`), a new group (`#/new-room`), the directory (`#/directory`) or, for owners, all
- * rooms of the organization (`#/org-rooms`). On narrow screens
- * only one of the two shows.
+ * The chat: the room list on the left and, on the right, a room (`#/rooms/{id}`, or opened at a message:
+ * `#/rooms/{id}/at/{seq}`), its settings (`#/rooms/{id}/settings`), a new group (`#/new-room`), the directory
+ * (`#/directory`), the results of a message search (`#/search/…`) or, for owners, all rooms of the organization
+ * (`#/org-rooms`). On narrow screens only one of the two shows.
  */
 export function ChatScreen({ chat }: { chat: Chat }) {
   useChat(chat);
-  const [page = '', id, sub] = useRoute();
+  const [page = '', id, sub, subId] = useRoute();
   const [gone, setGone] = useState<string | null>(null);
   const roomId = page === 'rooms' && id ? id : null;
 
@@ -34,7 +36,8 @@ export function ChatScreen({ chat }: { chat: Chat }) {
 
   let main = null;
   if (roomId && sub === 'settings') main = <RoomSettings key={roomId} chat={chat} roomId={roomId} />;
-  else if (roomId) main = <RoomView key={roomId} chat={chat} roomId={roomId} />;
+  else if (roomId) main = <RoomView key={roomId} chat={chat} roomId={roomId} at={seqFromRoute(sub, subId)} />;
+  else if (page === 'search') main = <SearchView chat={chat} route={id} />;
   else if (page === 'new-room') main = <NewRoom chat={chat} />;
   else if (page === 'directory') main = <Directory chat={chat} />;
   else if (page === 'org-rooms' && isOwner(chat.me)) main = <OrgRooms chat={chat} />;

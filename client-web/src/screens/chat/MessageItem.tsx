@@ -16,7 +16,7 @@ import { BlockedNotice, ConfirmDialog } from './policy';
 export const REACTIONS = ['👍', '❤️', '😄', '🙏', '😮', '🎉'];
 
 /** One message: bubble, sender, time, 既読, quote, reactions and, on hover or focus, its actions. */
-export function MessageItem({ chat, room, message, showSender, canAct, onReply }: {
+export function MessageItem({ chat, room, message, showSender, canAct, onReply, target = false }: {
   chat: Chat;
   room: RoomState;
   message: MessageView;
@@ -25,6 +25,8 @@ export function MessageItem({ chat, room, message, showSender, canAct, onReply }
   /** The caller may post in the room (member, not archived). */
   canAct: boolean;
   onReply: (m: MessageView) => void;
+  /** The message the room was opened at (a search hit): highlighted, and focusable so focus can move to it. */
+  target?: boolean;
 }) {
   const me = chat.me.id;
   const own = message.senderId === me;
@@ -55,8 +57,9 @@ export function MessageItem({ chat, room, message, showSender, canAct, onReply }
   const people: Person[] = (room.members ?? []).filter((m) => message.mentions.includes(m.userId));
 
   return (
-    <div class={`msg ${own ? 'own' : 'other'}${showSender ? ' first' : ''}`} data-testid={`message-${seq}`} data-seq={seq}
-      data-sender={message.senderId} id={`msg-${room.id}-${seq}`}>
+    <div class={`msg ${own ? 'own' : 'other'}${showSender ? ' first' : ''}${target ? ' msg-target' : ''}`} data-testid={`message-${seq}`}
+      data-seq={seq} data-sender={message.senderId} id={`msg-${room.id}-${seq}`} data-target={target ? 'true' : undefined}
+      tabIndex={target ? -1 : undefined}>
       {!own && (showSender ? <Avatar id={message.senderId} name={message.senderName} /> : <span class="avatar-space" />)}
       <div class="msg-body">
         {!own && showSender && <div class="msg-sender" data-testid={`message-sender-${seq}`}>{message.senderName}</div>}

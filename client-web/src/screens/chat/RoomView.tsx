@@ -13,18 +13,49 @@ import { MessageItem, PendingItem } from './MessageItem';
 import { PresenceDot, presenceOf } from './parts';
 import { classLabel, EmergencyBanner } from './policy';
 
-/** One room: its messages, who is typing, and the message box (unless the room is read-only for the caller). */
-export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
+/** Opening a room at one message (`#/rooms/{id}/at/{seq}`): reading the history around it, then its outcome. */
+export interface Jump {
+  seq: number;
+  state: 'loading' | 'found' | 'missing';
+  /** What was held made way for a window around the message: newer messages are read on request. */
+  window: boolean;
+}
+
+/**
+ * One room: its messages, who is typing, and the message box (unless the room is read-only for the caller).
+ * With `at` (a search hit), the history around that message is read, and the message is scrolled to,
+ * highlighted and focused.
+ */
+export function RoomView({ chat, roomId, at = null }: { chat: Chat; roomId: string; at?: number | null }) {
   const [replyTo, setReplyTo] = useState<MessageView | null>(null);
+  const [jump, setJump] = useState<Jump | null>(null);
   const open = useAction();
+  const jumping = useAction();
+  const opened = useRef<Promise<unknown>>(Promise.resolve());
   const room: RoomState | undefined = chat.state.rooms[roomId];
 
   useEffect(() => {
     setReplyTo(null);
     chat.setActiveRoom(roomId);
-    void open.run(() => chat.openRoom(roomId));
+    const opening = chat.openRoom(roomId);
+    opened.current = opening.catch(() => {});
+    void open.run(() => opening);
     return () => chat.setActiveRoom(null);
   }, [chat, roomId]);
+
+  useEffect(() => {
+    setJump(at === null ? null : { seq: at, state: 'loading', window: false });
+    if (at === null) return;
+    let live = true;
+    void jumping.run(async () => {
+      await opened.current;
+      const result = await chat.openAt(roomId, at);
+      if (live) setJump({ seq: at, state: result.found ? 'found' : 'missing', window: result.window });
+    });
+    return () => {
+      live = false;
+    };
+  }, [chat, roomId, at]);
 
   if (!room) {
     const forbidden = isApiError(open.error, 'forbidden');
@@ -45,8 +76,9 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
       <EmergencyBanner policy={room.policy} />
       {nonMember && <p class="banner" data-testid="readonly-banner" role="note">{t('chat.readOnlyOwner')}</p>}
       {room.archived && <p class="banner" data-testid="archived-banner" role="note">{t('chat.archivedBanner')}</p>}
-      <MessageList chat={chat} room={room} canAct={canPost} onReply={setReplyTo} />
-      {open.error && <div class="room-pad"><ErrorMessage error={open.error} /></div>}
+      {jump?.state === 'missing' && <p class="banner" data-testid="jump-missing" role="status">{t('search.jumpMissing')}</p>}
+      <MessageList chat={chat} room={room} canAct={canPost} onReply={setReplyTo} jump={jump} />
+      {(open.error ?? jumping.error) && <div class="room-pad"><ErrorMessage error={open.error ?? jumping.error} /></div>}
       <Typing chat={chat} room={room} />
       {canPost && (
         <Composer chat={chat} room={room} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} onSent={() => setReplyTo(null)}
@@ -84,17 +116,21 @@ function RoomHead({ chat, room }: { chat: Chat; room: RoomState | null }) {
 
 /**
  * The messages, oldest at the top. Scrolled to the newest while the reader is at the bottom; scrolling to the
- * top (or the button there) reads older history, keeping the view where it was.
+ * top (or the button there) reads older history, keeping the view where it was. Once a jump has found its
+ * message, the message is scrolled to the middle, highlighted and focused; when the jump left a window of the
+ * history, a button at the bottom reads newer messages.
  */
-function MessageList({ chat, room, canAct, onReply }: {
-  chat: Chat; room: RoomState; canAct: boolean; onReply: (m: MessageView) => void;
+function MessageList({ chat, room, canAct, onReply, jump }: {
+  chat: Chat; room: RoomState; canAct: boolean; onReply: (m: MessageView) => void; jump: Jump | null;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const before = useRef<{ first: number | undefined; height: number }>({ first: undefined, height: 0 });
   const older = useAction();
+  const newer = useAction();
   const messages = room.messages;
   const first = messages[0]?.seq;
+  const target = jump?.state === 'found' ? jump.seq : null;
 
   useLayoutEffect(() => {
     const el = box.current;
@@ -108,9 +144,26 @@ function MessageList({ chat, room, canAct, onReply }: {
     before.current = { first, height: el.scrollHeight };
   });
 
+  // After the effect above, so that its keeping of the position does not move the view off the message.
+  useLayoutEffect(() => {
+    const el = box.current;
+    const item = target === null ? null : el?.querySelector<HTMLElement>(`[data-seq="${target}"]`);
+    if (!el || !item) return;
+    atBottom.current = false;
+    item.scrollIntoView({ block: 'center' });
+    item.focus({ preventScroll: true });
+    before.current = { first, height: el.scrollHeight };
+  }, [target]);
+
   useEffect(() => {
     atBottom.current = true;
   }, [room.id]);
+
+  function loadNewer() {
+    if (newer.busy) return;
+    atBottom.current = false;
+    void newer.run(() => chat.loadNewer(room.id));
+  }
 
   function loadOlder() {
     if (room.reachedStart || older.busy) return;
@@ -142,10 +195,17 @@ function MessageList({ chat, room, canAct, onReply }: {
         return (
           <Fragment key={m.seq}>
             {newDay && <div class="day"><span>{dayLabel(m.sentAt, lang())}</span></div>}
-            <MessageItem chat={chat} room={room} message={m} showSender={showSender} canAct={canAct} onReply={onReply} />
+            <MessageItem chat={chat} room={room} message={m} showSender={showSender} canAct={canAct} onReply={onReply}
+              target={m.seq === target} />
           </Fragment>
         );
       })}
+      {jump?.window && room.syncedSeq < room.lastSeq && messages.length > 0 && (
+        <button type="button" class="link load-older" data-testid="load-newer" disabled={newer.busy} onClick={loadNewer}>
+          {newer.busy ? t('common.loading') : t('chat.loadNewer')}
+        </button>
+      )}
+      <ErrorMessage error={newer.error} />
       {room.pending.filter((p) => !(p.held && p.status === 'sending')).map((p) => <PendingItem key={p.id} chat={chat} pending={p} />)}
     </div>
   );

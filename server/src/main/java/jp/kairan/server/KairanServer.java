@@ -50,6 +50,7 @@ public final class KairanServer implements AutoCloseable {
     private final RoomService rooms;
     private final MessageService messages;
     private final Policies policies;
+    private final jp.kairan.server.search.SearchService search;
     /** How often the heads of the audit chains that moved are signed. */
     static final long CHECKPOINT_MINUTES = 5;
     /** When, after start, and how often expired messages are purged. */
@@ -94,7 +95,9 @@ public final class KairanServer implements AutoCloseable {
         this.rooms = new RoomService(db, clock, audit, registry);
         this.policies = new Policies(db, clock, audit, rooms, registry);
         policies.start();
-        this.retention = new jp.kairan.server.retention.RetentionService(db, clock, audit);
+        jp.kairan.server.search.SearchOutbox searchOutbox = new jp.kairan.server.search.SearchOutbox(config.search().enabled());
+        this.search = new jp.kairan.server.search.SearchService(db, clock, audit, config.search(), searchOutbox, metrics);
+        this.retention = new jp.kairan.server.retention.RetentionService(db, clock, audit, searchOutbox);
         this.exports = new jp.kairan.server.export.ExportService(db, clock, audit, config.dataDir().resolve("exports"),
                 config.exportTtl(), payload -> auth.tokens().signDocument(jp.kairan.server.export.ExportService.MANIFEST_TYPE, payload),
                 () -> auth.tokens().jwksJson());
@@ -107,7 +110,8 @@ public final class KairanServer implements AutoCloseable {
                 java.util.concurrent.TimeUnit.MINUTES);
         checkpoints.scheduleWithFixedDelay(this::purgeExpired, PURGE_FIRST_MINUTES, PURGE_EVERY_MINUTES,
                 java.util.concurrent.TimeUnit.MINUTES);
-        this.messages = new MessageService(db, clock, audit, rooms, registry, policies.screening(), config.messages(), metrics);
+        this.messages = new MessageService(db, clock, audit, rooms, registry, policies.screening(), searchOutbox,
+                config.messages(), metrics);
         messages.start();
     }
 
@@ -121,13 +125,15 @@ public final class KairanServer implements AutoCloseable {
         KairanServer server = new KairanServer(config, clock);
         try {
             server.bootstrap();
+            // Only a serving server holds the index: command-line tasks must work while it runs.
+            server.search.start();
             server.gateway = new GatewayServer(config.gateway(), clock, server.auth.sessions(), server.messages,
                     server.registry, Json.mapper(), server.metrics);
             server.gateway.start();
             ClientConfig clientConfig = new ClientConfig(config.gateway().publicUrl().orElse(null), server.gateway.port(),
                     "/ws", config.gateway().tls(), ProtocolVersion.SUBPROTOCOLS);
             server.http = new HttpServer(config.http(), Json.mapper(), server.db, server.orgs, server.departments,
-                    server.auth, server.rooms, server.messages, server.policies, server.retention, server.exports, server.registry::presence, clientConfig, server.metrics, clock);
+                    server.auth, server.rooms, server.messages, server.policies, server.retention, server.exports, server.search, server.registry::presence, clientConfig, server.metrics, clock);
             server.http.start();
             return server;
         } catch (RuntimeException e) {
@@ -180,6 +186,10 @@ public final class KairanServer implements AutoCloseable {
         return policies;
     }
 
+    public jp.kairan.server.search.SearchService search() {
+        return search;
+    }
+
     public jp.kairan.server.retention.RetentionService retention() {
         return retention;
     }
@@ -227,6 +237,7 @@ public final class KairanServer implements AutoCloseable {
             gateway.close();
         }
         messages.close();
+        search.close();
         policies.close();
         checkpoints.shutdownNow();
         exports.close();

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "kairan-server", mixinStandardHelpOptions = true, version = "Kairan 0.1.0",
         description = "Kairan business chat server. Without a subcommand: serve.",
         subcommands = {Main.Serve.class, AdminCommand.class, jp.kairan.server.cli.ClassifyCommand.class,
-                jp.kairan.server.cli.VerifyAuditCommand.class, jp.kairan.server.cli.VerifyExportCommand.class})
+                jp.kairan.server.cli.VerifyAuditCommand.class, jp.kairan.server.cli.VerifyExportCommand.class,
+                jp.kairan.server.cli.ReindexCommand.class})
 public final class Main implements Runnable {
 
     /** Options every subcommand shares. */

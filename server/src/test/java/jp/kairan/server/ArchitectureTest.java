@@ -68,4 +68,23 @@ class ArchitectureTest {
         }
         assertThat(offenders).isEmpty();
     }
+
+    @Test
+    void theSearchAnalysisIsPureFunctionsWithoutIo() throws IOException {
+        // issue #8: search/text analyzes and highlights text only; the index, the outbox and the database live in search.
+        List<String> offenders = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SOURCES.resolve("search").resolve("text"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    boolean serverImport = line.startsWith("import jp.kairan.server.") && !line.startsWith("import jp.kairan.server.search.text.");
+                    if (serverImport || line.startsWith("import java.sql") || line.startsWith("import java.net")
+                            || line.startsWith("import java.nio.file") || line.startsWith("import org.slf4j")
+                            || line.startsWith("import org.apache.lucene.store") || line.startsWith("import org.apache.lucene.index")) {
+                        offenders.add(SOURCES.relativize(f) + ": " + line);
+                    }
+                }
+            }
+        }
+        assertThat(offenders).isEmpty();
+    }
 }

@@ -123,6 +123,13 @@ public final class ConfigKeys {
     public static final ConfigKey EXPORT_TTL = new ConfigKey("export.ttl", "duration", "7d", COMMON,
             "How long a finished export archive can be downloaded before it is deleted.");
 
+    public static final ConfigKey SEARCH_ENABLED = new ConfigKey("search.enabled", "boolean", "true", COMMON,
+            "Full-text search of messages (Lucene with the Kuromoji Japanese analyzer, embedded). When false, no index "
+                    + "is kept and the search API answers not_found; after turning it on again, run reindex.");
+    public static final ConfigKey SEARCH_INDEX_DIR = new ConfigKey("search.index-dir", "path", "<data-dir>/search-index", RARE,
+            "Directory of the search index. It is rebuilt from the database when missing (in the background) or with "
+                    + "the reindex command.");
+
     public static final ConfigKey LOG_FORMAT = new ConfigKey("log.format", "string", "text", COMMON,
             "text (one key=value line per event) or json (one JSON object per line). Read at start-up.");
 
@@ -136,5 +143,5 @@ public final class ConfigKeys {
             GATEWAY_HOST, GATEWAY_PORT, GATEWAY_PUBLIC_URL, GATEWAY_ORIGINS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY,
             GATEWAY_MAX_FRAME, GATEWAY_IDLE, GATEWAY_PING, GATEWAY_AUTH_TIMEOUT, GATEWAY_WRITE_HIGH, GATEWAY_SLOW_GRACE,
             GATEWAY_SEND_RATE, GATEWAY_SEND_BURST, GATEWAY_IO_THREADS, MESSAGES_LANES, MESSAGES_QUEUE, MESSAGES_BATCH,
-            EXPORT_TTL, LOG_FORMAT);
+            EXPORT_TTL, SEARCH_ENABLED, SEARCH_INDEX_DIR, LOG_FORMAT);
 }

@@ -106,6 +106,8 @@ public final class ConfigLoader {
         GatewayConfig gateway = gateway();
         MessagesConfig messages = new MessagesConfig(intValue(ConfigKeys.MESSAGES_LANES, 1, 64),
                 intValue(ConfigKeys.MESSAGES_QUEUE, 1, 10_000_000), intValue(ConfigKeys.MESSAGES_BATCH, 1, 10_000));
+        SearchConfig search = new SearchConfig(bool(ConfigKeys.SEARCH_ENABLED), optional(ConfigKeys.SEARCH_INDEX_DIR)
+                .map(dir -> dataDir.resolve(dir).normalize()).orElse(dataDir.resolve("search-index")));
         String logFormat = string(ConfigKeys.LOG_FORMAT).toLowerCase(Locale.ROOT);
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             problems.add("log.format must be text or json, got \"" + logFormat + "\"");
@@ -113,7 +115,8 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ServerConfig(dataDir, http, database, auth, mail, gateway, messages, duration(ConfigKeys.EXPORT_TTL), logFormat);
+        return new ServerConfig(dataDir, http, database, auth, mail, gateway, messages, duration(ConfigKeys.EXPORT_TTL),
+                search, logFormat);
     }
 
     private GatewayConfig gateway() {

@@ -14,9 +14,10 @@ import jp.kairan.server.mail.MailConfig;
  * @param mail      SMTP for e-mailed one-time passwords
  * @param gateway   the WebSocket gateway
  * @param messages  message storage
+ * @param search    full-text search
  * @param logFormat {@code text} or {@code json}
  */
 public record ServerConfig(Path dataDir, HttpConfig http, DatabaseConfig database, AuthConfig auth,
                            MailConfig mail, GatewayConfig gateway, MessagesConfig messages, java.time.Duration exportTtl,
-                           String logFormat) {
+                           SearchConfig search, String logFormat) {
 }

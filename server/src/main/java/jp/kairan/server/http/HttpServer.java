@@ -49,7 +49,7 @@ public final class HttpServer {
     public HttpServer(HttpConfig config, ObjectMapper json, Database db, OrgService orgs, Departments departments,
                       AuthServices auth, RoomService rooms, MessageService messages, Policies policies,
                       jp.kairan.server.retention.RetentionService retention, jp.kairan.server.export.ExportService exports,
-                      LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig, PrometheusMeterRegistry metrics,
+                      jp.kairan.server.search.SearchService search, LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig, PrometheusMeterRegistry metrics,
                       java.time.Clock clock) {
         this.config = config;
         ApiRouter api = new ApiRouter(json, auth.sessions(), metrics, config.maxBodyBytes(), config.trustForwardedFor(),
@@ -62,6 +62,7 @@ public final class HttpServer {
         new AuditEndpoints(db, clock, json).register(api);
         new RetentionEndpoints(retention).register(api);
         new ExportEndpoints(exports).register(api);
+        new SearchEndpoints(search).register(api);
         api.get("/api/v1/auth/jwks", req -> new ApiRouter.RawResponse("application/jwk-set+json", auth.tokens().jwksJson()));
 
         ApiRouter ops = new ApiRouter(json, auth.sessions(), null, config.maxBodyBytes(), config.trustForwardedFor(),

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.MessageView;
 import jp.kairan.server.KairanException;
+import jp.kairan.server.search.SearchOutbox;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.DatabaseException;
 import jp.kairan.server.store.Ids;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * never lock the same room row. Per batch: look up earlier sends by idempotency key, look up quoted messages,
  * lock the batch's rooms in id order and read their last seqs, insert the messages and mention rows with
  * JDBC batching (ids are assigned here, so batching stays on), raise the rooms' last seqs and the senders' read
- * positions, commit. Only after
+ * positions, record the new ids in the search outbox, commit. Only after
  * the commit are the messages published and the senders' futures completed. A full lane queue fails the send
  * at once with {@code server_busy}.
  *
@@ -53,6 +54,7 @@ final class GroupCommit implements AutoCloseable {
     private final Clock clock;
     private final MessageRepository repository;
     private final Consumer<List<Posted>> publisher;
+    private final SearchOutbox searchOutbox;
     private final int maxBatch;
     private final Lane[] lanes;
     private final Timer commitTimer;
@@ -63,9 +65,10 @@ final class GroupCommit implements AutoCloseable {
     /**
      * @param publisher called on the lane thread after each commit with the new messages in seq order per room
      */
-    GroupCommit(Database db, Clock clock, MessageRepository repository, Consumer<List<Posted>> publisher, int lanes,
-                int queueCapacity, int maxBatch, MeterRegistry metrics) {
+    GroupCommit(Database db, Clock clock, MessageRepository repository, Consumer<List<Posted>> publisher,
+                SearchOutbox searchOutbox, int lanes, int queueCapacity, int maxBatch, MeterRegistry metrics) {
         this.db = db;
+        this.searchOutbox = searchOutbox;
         this.clock = clock;
         this.repository = repository;
         this.publisher = publisher;
@@ -180,6 +183,9 @@ final class GroupCommit implements AutoCloseable {
             }
         }
         stored.increment(fresh.size());
+        if (!fresh.isEmpty()) {
+            searchOutbox.wake();
+        }
         try {
             publisher.accept(fresh);
         } catch (RuntimeException e) {
@@ -254,6 +260,7 @@ final class GroupCommit implements AutoCloseable {
             }
             if (!rows.isEmpty()) {
                 repository.insert(tx, rows, mentionRows);
+                searchOutbox.record(tx, rows.stream().map(MessageRepository.NewMessage::id).toList(), now);
                 Map<Long, Long> raised = new HashMap<>();
                 Map<List<Long>, Long> senders = new HashMap<>();
                 for (MessageRepository.NewMessage r : rows) {

@@ -42,6 +42,7 @@ import jp.kairan.server.room.RoomEvents;
 import jp.kairan.server.room.RoomListing;
 import jp.kairan.server.room.RoomService;
 import jp.kairan.server.screen.Screening;
+import jp.kairan.server.search.SearchOutbox;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Tx;
 
@@ -66,16 +67,18 @@ public final class MessageService implements AutoCloseable {
     private final MessageRepository repository = new MessageRepository();
     private final GroupCommit commits;
     private final Screening screening;
+    private final SearchOutbox searchOutbox;
 
     public MessageService(Database db, Clock clock, AuditService audit, RoomService rooms, RoomEvents events,
-                          Screening screening, MessagesConfig config, MeterRegistry metrics) {
+                          Screening screening, SearchOutbox searchOutbox, MessagesConfig config, MeterRegistry metrics) {
         this.db = db;
+        this.searchOutbox = searchOutbox;
         this.screening = screening;
         this.clock = clock;
         this.audit = audit;
         this.rooms = rooms;
         this.events = events;
-        this.commits = new GroupCommit(db, clock, repository, this::publish, config.writerLanes(),
+        this.commits = new GroupCommit(db, clock, repository, this::publish, searchOutbox, config.writerLanes(),
                 config.queueCapacity(), config.maxBatch(), metrics);
     }
 
@@ -126,8 +129,10 @@ public final class MessageService implements AutoCloseable {
                 MessageRepository.Target t = ownMessage(tx, roomId, Long.parseLong(cmd.messageId()), user);
                 Instant now = clock.instant();
                 repository.replaceBody(tx, t, cmd.text(), now, false);
+                searchOutbox.record(tx, List.of(t.id()), now);
                 return new MessageEdited(cmd.roomId(), cmd.messageId(), t.seq(), cmd.text(), now);
             }).thenAccept(edited -> {
+                searchOutbox.wake();
                 screening.recordSent(screened, user, room, cmd.messageId(), origin);
                 events.toRoom(room, edited);
             }));
@@ -143,10 +148,14 @@ public final class MessageService implements AutoCloseable {
                 MessageRepository.Target t = ownMessage(tx, roomId, Long.parseLong(cmd.messageId()), user);
                 Instant now = clock.instant();
                 repository.replaceBody(tx, t, null, now, true);
+                searchOutbox.record(tx, List.of(t.id()), now);
                 audit.record(tx, new AuditEvent(room.orgId(), user.userId(), user.loginId(), AuditAction.MESSAGE_DELETED,
                         "message", cmd.messageId(), Map.of("roomId", cmd.roomId(), "seq", t.seq())), origin);
                 return new MessageDeleted(cmd.roomId(), cmd.messageId(), t.seq(), now);
-            }).thenAccept(deleted -> events.toRoom(room, deleted));
+            }).thenAccept(deleted -> {
+                searchOutbox.wake();
+                events.toRoom(room, deleted);
+            });
         });
     }
 

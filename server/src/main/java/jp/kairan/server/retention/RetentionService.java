@@ -21,6 +21,7 @@ import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.audit.Origin;
 import jp.kairan.server.org.Principal;
+import jp.kairan.server.search.SearchOutbox;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Ids;
 import jp.kairan.server.store.Tx;
@@ -49,9 +50,11 @@ public final class RetentionService {
     private final Database db;
     private final Clock clock;
     private final AuditService audit;
+    private final SearchOutbox searchOutbox;
 
-    public RetentionService(Database db, Clock clock, AuditService audit) {
+    public RetentionService(Database db, Clock clock, AuditService audit, SearchOutbox searchOutbox) {
         this.db = db;
+        this.searchOutbox = searchOutbox;
         this.clock = clock;
         this.audit = audit;
     }
@@ -294,11 +297,16 @@ public final class RetentionService {
                         + " AND message_id IN (" + in + ")");
                 long receipts = exec(c, "DELETE FROM read_receipts WHERE room_id = " + roomId + " AND up_to_seq <= " + maxSeq);
                 long messages = exec(c, "DELETE FROM messages WHERE id IN (" + in + ")");
+                // The index forgets them in step: the outbox rows commit with the deletion.
+                searchOutbox.record(c, ids, clock.instant());
                 return new long[] {messages, versions, receipts};
             }));
             total[0] += batch[0];
             total[1] += batch[1];
             total[2] += batch[2];
+            if (batch[0] > 0) {
+                searchOutbox.wake();
+            }
             if (batch[0] < BATCH) {
                 return total;
             }

@@ -1,0 +1,250 @@
+package jp.kairan.server.search;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import jp.kairan.server.store.Database;
+import jp.kairan.server.store.Tx;
+import jp.kairan.server.store.UtcTimes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the index in step with the database from the {@link SearchOutbox}: one daemon thread takes up to
+ * {@value #BATCH} outbox rows in id order, loads those messages' current rows, indexes the live ones and removes
+ * the deleted or purged ones, commits Lucene, and only then deletes the outbox rows it applied (by id, not by
+ * "id &lt;= last": a transaction that took a smaller id may commit later). A crash anywhere leaves rows that are
+ * applied again on start. Woken after each commit that recorded rows; otherwise polls every {@link #POLL}.
+ *
+ * <p>Writes to the index are serialized on one lock: a {@link #rebuild()} (on start when the index was
+ * missing, or from the {@code reindex} command) and the batches never interleave.
+ */
+final class SearchIndexer implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(SearchIndexer.class);
+    static final int BATCH = 1_000;
+    static final int REBUILD_PAGE = 2_000;
+    static final Duration POLL = Duration.ofMillis(500);
+    private static final String MESSAGE_COLUMNS = "id, room_id, sender_id, body, sent_at, deleted_at, mentions, mention_all";
+
+    private final Database db;
+    private final SearchIndex index;
+    private final Clock clock;
+    private final Semaphore wakeups = new Semaphore(0);
+    private final Object writes = new Object();
+    private final Counter indexed;
+    private final AtomicLong lagMillis = new AtomicLong();
+    private volatile Thread thread;
+    private volatile boolean stopping;
+
+    SearchIndexer(Database db, SearchIndex index, Clock clock, MeterRegistry metrics) {
+        this.db = db;
+        this.index = index;
+        this.clock = clock;
+        this.indexed = Counter.builder("kairan.search.indexed").description("Messages added to or replaced in the search index")
+                .register(metrics);
+        Gauge.builder("kairan.search.outbox.lag", lagMillis, v -> v.get() / 1000.0).baseUnit("seconds")
+                .description("Age of the oldest search outbox row at the indexer's last look").register(metrics);
+    }
+
+    /** Starts the thread: rebuild first when the index was missing, then catch up with the outbox and follow it. */
+    synchronized void start() {
+        stopping = false;
+        Thread t = new Thread(this, "kairan-search-indexer");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** Stops the thread after its current batch; what it has not applied stays in the outbox. */
+    synchronized void stop() {
+        Thread t = thread;
+        if (t == null) {
+            return;
+        }
+        stopping = true;
+        wakeups.release();
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        thread = null;
+    }
+
+    void wake() {
+        if (wakeups.availablePermits() == 0) {
+            wakeups.release();
+        }
+    }
+
+    @Override
+    public void run() {
+        if (index.needsRebuild()) {
+            try {
+                rebuild();
+            } catch (RuntimeException | IOException e) {
+                log.error("rebuilding the search index failed; run the reindex command", e);
+            }
+        }
+        while (!stopping) {
+            try {
+                if (applyBatch() == 0) {
+                    wakeups.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    wakeups.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException | IOException e) {
+                log.warn("search indexing failed; retrying: {}", e.toString());
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Applies the outbox until it is empty; returns the rows applied. */
+    long drain() throws IOException {
+        long total = 0;
+        int n;
+        while ((n = applyBatch()) > 0) {
+            total += n;
+        }
+        return total;
+    }
+
+    /** Applies one batch of outbox rows; returns how many rows it applied (0: the outbox was empty). */
+    int applyBatch() throws IOException {
+        synchronized (writes) {
+            return applyBatchLocked();
+        }
+    }
+
+    private int applyBatchLocked() throws IOException {
+        record OutboxRow(long id, long messageId, Instant createdAt) {
+        }
+        List<OutboxRow> rows = db.call(tx -> tx.jdbc(c -> {
+            List<OutboxRow> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, message_id, created_at FROM search_outbox ORDER BY id LIMIT " + BATCH);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new OutboxRow(rs.getLong(1), rs.getLong(2), UtcTimes.read(rs, 3)));
+                }
+            }
+            return out;
+        }));
+        if (rows.isEmpty()) {
+            lagMillis.set(0);
+            return 0;
+        }
+        lagMillis.set(Math.max(0, Duration.between(rows.get(0).createdAt(), clock.instant()).toMillis()));
+        Set<Long> ids = rows.stream().map(OutboxRow::messageId).collect(Collectors.toSet());
+        Map<Long, SearchIndex.Doc> live = db.call(tx -> load(tx, ids)).stream()
+                .collect(Collectors.toMap(SearchIndex.Doc::id, d -> d));
+        Set<Long> gone = new HashSet<>(ids);
+        gone.removeAll(live.keySet());
+        index.apply(live.values(), gone);
+        index.commit();
+        String applied = rows.stream().map(r -> Long.toString(r.id())).collect(Collectors.joining(","));
+        db.call(tx -> tx.update("DELETE FROM search_outbox WHERE id IN (" + applied + ")"));
+        index.refresh();
+        indexed.increment(live.size());
+        return rows.size();
+    }
+
+    /**
+     * Rebuilds the index from {@code messages}, walking ids in pages, and commits once at the end (so a crash
+     * midway leaves no committed index and the next start rebuilds again). Searches see the pages as they come.
+     * Outbox rows are left for the batches that follow, which apply them again harmlessly. Returns the messages
+     * indexed.
+     */
+    long rebuild() throws IOException {
+        synchronized (writes) {
+            return rebuildLocked();
+        }
+    }
+
+    private long rebuildLocked() throws IOException {
+        long started = System.nanoTime();
+        log.info("rebuilding the search index from the database");
+        index.deleteAll();
+        long after = Long.MIN_VALUE;
+        long count = 0;
+        int pages = 0;
+        while (true) {
+            long from = after;
+            List<SearchIndex.Doc> page = db.call(tx -> tx.jdbc(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id > ? "
+                        + "AND body IS NOT NULL AND deleted_at IS NULL ORDER BY id LIMIT " + REBUILD_PAGE)) {
+                    ps.setLong(1, from);
+                    return docs(ps);
+                }
+            }));
+            for (SearchIndex.Doc d : page) {
+                index.add(d);
+            }
+            count += page.size();
+            if (page.size() < REBUILD_PAGE) {
+                break;
+            }
+            after = page.get(page.size() - 1).id();
+            if (++pages % 25 == 0) {
+                index.refresh();
+                log.info("search index rebuild: {} messages so far", count);
+            }
+        }
+        index.commit();
+        index.refresh();
+        index.rebuilt();
+        indexed.increment(count);
+        log.info("search index rebuilt: {} messages in {} s", count, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+        return count;
+    }
+
+    /** The live ones of these messages (body present, not deleted). */
+    private static List<SearchIndex.Doc> load(Tx tx, Set<Long> ids) {
+        return tx.jdbc(c -> {
+            String in = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id IN (" + in + ")")) {
+                return docs(ps);
+            }
+        });
+    }
+
+    private static List<SearchIndex.Doc> docs(PreparedStatement ps) throws SQLException {
+        List<SearchIndex.Doc> docs = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String body = rs.getString(4);
+                if (body == null || UtcTimes.read(rs, 6) != null) {
+                    continue;
+                }
+                String mentions = rs.getString(7);
+                List<Long> mentioned = mentions == null || mentions.isBlank() ? List.of()
+                        : Arrays.stream(mentions.split(",")).map(String::strip).map(Long::parseLong).toList();
+                docs.add(new SearchIndex.Doc(rs.getLong(1), rs.getLong(2), rs.getLong(3), UtcTimes.read(rs, 5), body,
+                        mentioned, rs.getBoolean(8)));
+            }
+        }
+        return docs;
+    }
+}
