@@ -130,7 +130,9 @@ mvn -B -ntp verify "$@"
 # - the export benchmark (20,000 messages exported and purged; about a minute): an export that failed or lost
 #   messages;
 # - the peer benchmark (Kairan, then ejabberd, 50 connections, two low steps; about a minute and a half): a
-#   server that could not be started or provisioned, a message lost or duplicated.
+#   server that could not be started or provisioned, a message lost or duplicated;
+# - the search benchmark (20,000 messages indexed, 200 searches, reindex; about a minute): messages left
+#   unindexed, a search refused, reindex failing.
 # Their reports go under ops/bench/target/ci-results, not into ops/bench/results.
 if (($# == 0)); then
     export KAIRAN_BENCH_RESULTS="$PWD/ops/bench/target/ci-results"
@@ -144,4 +146,6 @@ if (($# == 0)); then
     timeout 400 bash ops/bench/export-bench.sh --smoke
     say "peer benchmark smoke: ops/bench/peer-bench.sh --smoke"
     timeout 600 bash ops/bench/peer-bench.sh --smoke
+    say "search benchmark smoke: ops/bench/search-bench.sh --smoke"
+    timeout 400 bash ops/bench/search-bench.sh --smoke
 fi
