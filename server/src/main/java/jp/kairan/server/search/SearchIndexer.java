@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@value #BATCH} outbox rows in id order, loads those messages' current rows, indexes the live ones and removes
  * the deleted or purged ones, commits Lucene, and only then deletes the outbox rows it applied (by id, not by
  * "id &lt;= last": a transaction that took a smaller id may commit later). A crash anywhere leaves rows that are
- * applied again on start. Woken after each commit that recorded rows; otherwise polls every {@link #POLL}.
+ * applied again on start. Woken after each commit that recorded rows; otherwise polls every {@link #POLL}. Under a
+ * steady stream, batches are spaced by {@link #LINGER} so that each carries many messages.
  *
  * <p>Writes to the index are serialized on one lock: a {@link #rebuild()} (on start when the index was
  * missing, or from the {@code reindex} command) and the batches never interleave.
@@ -41,6 +42,13 @@ final class SearchIndexer implements Runnable {
     static final int BATCH = 1_000;
     static final int REBUILD_PAGE = 2_000;
     static final Duration POLL = Duration.ofMillis(500);
+    /**
+     * After a batch smaller than {@link #BATCH}, the pause before the next one, so that under a steady stream of
+     * sends the index commits (an fsync each, and three database statements) a few times a second over hundreds of
+     * messages instead of after every group commit over a handful: new messages become searchable within about this
+     * long. A full batch (a backlog) is followed at once.
+     */
+    static final Duration LINGER = Duration.ofMillis(250);
     private static final String MESSAGE_COLUMNS = "id, room_id, sender_id, body, sent_at, deleted_at, mentions, mention_all";
 
     private final Database db;
@@ -105,9 +113,12 @@ final class SearchIndexer implements Runnable {
         }
         while (!stopping) {
             try {
-                if (applyBatch() == 0) {
+                int applied = applyBatch();
+                if (applied == 0) {
                     wakeups.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
                     wakeups.drainPermits();
+                } else if (applied < BATCH && !stopping) {
+                    Thread.sleep(LINGER.toMillis());
                 }
             } catch (InterruptedException e) {
                 return;
