@@ -20,7 +20,7 @@ import jp.kairan.server.gateway.ConnectionRegistry;
 import jp.kairan.server.gateway.GatewayServer;
 import jp.kairan.server.message.MessageService;
 import jp.kairan.server.room.RoomService;
-import jp.kairan.server.screen.Policies;
+import jp.kairan.server.ceiling.Policies;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.auth.AuthServices;
 import jp.kairan.server.config.ServerConfig;

@@ -17,10 +17,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import jp.kairan.protocol.api.AuditEntry;
 import jp.kairan.protocol.api.AuditPage;
-import jp.kairan.server.KairanException;
-import jp.kairan.server.org.Fields;
-import jp.kairan.server.org.Principal;
-import jp.kairan.server.org.Users;
+import jp.kairan.server.error.KairanException;
+import jp.kairan.server.access.LoginIds;
+import jp.kairan.server.access.Principal;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Tx;
 import jp.kairan.server.store.UtcTimes;
@@ -71,7 +70,7 @@ public final class AuditQuery {
 
         /** Validates the query parameters as sent; {@code invalid_field} naming the bad one. */
         public static Filter parse(String actor, String action, String from, String to) {
-            String a = blank(actor) ? null : Fields.normalizeLoginId(actor);
+            String a = blank(actor) ? null : LoginIds.normalize(actor);
             if (a != null && a.length() > MAX_FILTER_CHARS) {
                 throw KairanException.invalidField("actor", "at most " + MAX_FILTER_CHARS + " characters");
             }
@@ -131,7 +130,7 @@ public final class AuditQuery {
      * @param limit  the {@code limit} parameter as sent (1..500, default 100), or null
      */
     public AuditPage page(Principal actor, long orgId, Filter filter, String before, String limit, Origin origin) {
-        Users.requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         Long beforeSeq = before == null || before.isBlank() ? null : positive("before", before, Long.MAX_VALUE);
         int n = limit == null || limit.isBlank() ? DEFAULT_LIMIT : (int) positive("limit", limit, MAX_LIMIT);
         return db.call(tx -> {
@@ -152,7 +151,7 @@ public final class AuditQuery {
      * is sent. Owners and admins only, as {@link #page}.
      */
     public Export export(Principal actor, long orgId, Filter filter, Origin origin) {
-        Users.requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         return db.call(tx -> {
             long upTo = newestSeq(tx, orgId);
             long rows = count(tx, orgId, filter, upTo + 1);

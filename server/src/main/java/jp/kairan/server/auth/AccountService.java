@@ -22,14 +22,14 @@ import jp.kairan.protocol.api.Me;
 import jp.kairan.protocol.api.TotpEnrolment;
 import jp.kairan.protocol.api.UpdateUserRequest;
 import jp.kairan.protocol.api.User;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.AuditAction;
 import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.audit.Origin;
 import jp.kairan.server.org.OrgService;
-import jp.kairan.server.org.Principal;
-import jp.kairan.server.org.Role;
+import jp.kairan.server.access.Principal;
+import jp.kairan.server.access.Role;
 import jp.kairan.server.org.UserProfile;
 import jp.kairan.server.org.Users;
 import jp.kairan.server.store.Database;
@@ -124,7 +124,7 @@ public final class AccountService {
 
     /** Creates a user with an initial password (owner or admin). */
     public CreateUserResponse createUser(Principal actor, long orgId, CreateUserRequest req, Origin origin) {
-        Users.requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         String password = secrets.initialPassword();
         String hash = credentials.hasher().hash(password.toCharArray());
         return db.call(tx -> {
@@ -162,7 +162,7 @@ public final class AccountService {
 
     /** Issues a new initial password (owner or admin), optionally removing the authenticator; ends all sessions. */
     public InitialPassword resetPassword(Principal actor, long orgId, long userId, boolean resetTotp, Origin origin) {
-        Users.requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         String password = secrets.initialPassword();
         String hash = credentials.hasher().hash(password.toCharArray());
         List<Long> ended = db.call(tx -> reset(tx, actor, orgs.users().get(tx, actor, orgId, userId), hash, resetTotp, origin));
@@ -172,7 +172,7 @@ public final class AccountService {
 
     /** Unlocks a locked account (owner or admin). */
     public void unlock(Principal actor, long orgId, long userId, Origin origin) {
-        Users.requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         db.call(tx -> {
             UserProfile u = orgs.users().get(tx, actor, orgId, userId);
             credentials.unlock(tx, u.id());

@@ -23,7 +23,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
 import jp.kairan.protocol.ErrorCode;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 
 /**
  * Verifies DPoP proofs (RFC 9449) as {@code protocol/DEVICES.md} specifies: a compact JWS of type

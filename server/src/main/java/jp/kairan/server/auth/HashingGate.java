@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import jp.kairan.protocol.ErrorCode;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 
 /**
  * Bounds Argon2id work to one hash per core. Each hash takes tens of milliseconds of CPU; letting every worker

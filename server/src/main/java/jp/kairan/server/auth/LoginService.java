@@ -14,7 +14,7 @@ import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.api.LoginStep;
 import jp.kairan.protocol.api.Session;
 import jp.kairan.protocol.api.TotpEnrolment;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.AuditAction;
 import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;

@@ -3,7 +3,7 @@ package jp.kairan.server.auth;
 import java.util.List;
 import jp.kairan.protocol.api.Me;
 import jp.kairan.server.org.OrgService;
-import jp.kairan.server.org.Role;
+import jp.kairan.server.access.Role;
 import jp.kairan.server.org.UserProfile;
 import jp.kairan.server.store.Tx;
 

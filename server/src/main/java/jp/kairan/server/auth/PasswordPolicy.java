@@ -3,7 +3,7 @@ package jp.kairan.server.auth;
 import java.util.Locale;
 import java.util.Set;
 import jp.kairan.protocol.ErrorCode;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 
 /**
  * What a new password must be (NIST SP 800-63B style: length over composition rules): at least the configured

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import jp.kairan.protocol.ErrorCode;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.config.AuthConfig;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Tx;

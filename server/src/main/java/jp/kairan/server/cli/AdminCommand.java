@@ -4,9 +4,8 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import jp.kairan.protocol.api.CreateOrgRequest;
 import jp.kairan.protocol.api.CreateOrgResponse;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.KairanServer;
-import jp.kairan.server.Main;
 import jp.kairan.server.audit.Origin;
 import jp.kairan.server.auth.AccountService;
 import picocli.CommandLine.Command;
@@ -30,7 +29,7 @@ public final class AdminCommand implements Runnable {
 
     abstract static class Task implements Callable<Integer> {
         @Mixin
-        Main.Common common;
+        ConfigOptions common;
 
         @Override
         public Integer call() {

@@ -19,13 +19,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import jp.kairan.protocol.Json;
 import jp.kairan.protocol.api.PolicyTermsRequest;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.policy.Classification;
 import jp.kairan.server.policy.Classifier;
 import jp.kairan.server.policy.Finding;
 import jp.kairan.server.policy.ImportanceClass;
 import jp.kairan.server.policy.Terms;
-import jp.kairan.server.screen.OrgTerms;
+import jp.kairan.server.ceiling.OrgTerms;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -3,7 +3,6 @@ package jp.kairan.server.cli;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import jp.kairan.server.KairanServer;
-import jp.kairan.server.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -15,7 +14,7 @@ import picocli.CommandLine.Mixin;
         description = "Rebuild the full-text search index from the database (stop the server first).")
 public final class ReindexCommand implements Callable<Integer> {
     @Mixin
-    Main.Common common;
+    ConfigOptions common;
 
     @Override
     public Integer call() {

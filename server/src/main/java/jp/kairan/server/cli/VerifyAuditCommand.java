@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import jp.kairan.server.KairanServer;
-import jp.kairan.server.Main;
 import jp.kairan.server.audit.AuditIntegrity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Option;
         description = "Verify the audit log's hash chains and signed checkpoints; report the first broken link of each chain.")
 public final class VerifyAuditCommand implements Callable<Integer> {
     @Mixin
-    Main.Common common;
+    ConfigOptions common;
 
     @Option(names = "--org", description = "Only this organization's chain (its id; 0 for server-wide events).")
     Long org;

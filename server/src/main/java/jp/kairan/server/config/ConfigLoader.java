@@ -18,7 +18,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import jp.kairan.server.mail.MailConfig;
+import jp.kairan.server.config.MailConfig;
 
 /**
  * Loads {@link ServerConfig} from, in increasing precedence: defaults, a properties file, environment

@@ -1,7 +1,7 @@
 package jp.kairan.server.config;
 
 import java.nio.file.Path;
-import jp.kairan.server.mail.MailConfig;
+import jp.kairan.server.config.MailConfig;
 
 /**
  * The whole server configuration: one immutable tree, loaded and validated once by {@link ConfigLoader},

@@ -28,13 +28,13 @@ import java.util.function.UnaryOperator;
 import java.util.zip.ZipOutputStream;
 import jp.kairan.protocol.api.ExportJob;
 import jp.kairan.protocol.api.ExportRequest;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.AuditAction;
 import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.audit.Origin;
-import jp.kairan.server.org.Principal;
-import jp.kairan.server.org.Role;
+import jp.kairan.server.access.Principal;
+import jp.kairan.server.access.Role;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Ids;
 import jp.kairan.server.store.Tx;
@@ -85,7 +85,7 @@ public final class ExportService implements AutoCloseable {
 
     /** Queues an export (auditors of the organization). */
     public ExportJob request(Principal actor, long orgId, ExportRequest req, Origin origin) {
-        requireAuditor(actor, orgId);
+        actor.requireAuditorOf(orgId);
         String scope = req.scope() == null ? "" : req.scope();
         if (!List.of("room", "user", "org").contains(scope)) {
             throw KairanException.invalidField("scope", "room, user or org");
@@ -127,12 +127,12 @@ public final class ExportService implements AutoCloseable {
     }
 
     public List<ExportJob> list(Principal actor, long orgId) {
-        requireAuditor(actor, orgId);
+        actor.requireAuditorOf(orgId);
         return db.call(tx -> jobs(tx, "WHERE org_id = ? ORDER BY created_at DESC", orgId));
     }
 
     public ExportJob get(Principal actor, long orgId, long id) {
-        requireAuditor(actor, orgId);
+        actor.requireAuditorOf(orgId);
         return db.call(tx -> jobs(tx, "WHERE org_id = ? AND id = " + id, orgId)).stream().findFirst()
                 .orElseThrow(() -> KairanException.notFound("export " + id));
     }
@@ -326,14 +326,6 @@ public final class ExportService implements AutoCloseable {
     }
 
 
-    private static void requireAuditor(Principal actor, long orgId) {
-        if (!actor.inOrg(orgId)) {
-            throw KairanException.notFound("organization");
-        }
-        if (!actor.roles().contains(Role.AUDITOR)) {
-            throw KairanException.forbidden("only the organization's auditors export");
-        }
-    }
 
     @Override
     public void close() {

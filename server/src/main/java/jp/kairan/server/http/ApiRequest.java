@@ -10,12 +10,12 @@ import java.io.InputStream;
 import java.util.Deque;
 import java.util.Locale;
 import jp.kairan.protocol.ErrorCode;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.Origin;
 import jp.kairan.server.auth.ProofRequest;
 import jp.kairan.server.auth.Sessions;
 import jp.kairan.server.org.Fields;
-import jp.kairan.server.org.Principal;
+import jp.kairan.server.access.Principal;
 
 /**
  * One API request as endpoints see it: the parsed body, path and query parameters, the authenticated

@@ -15,7 +15,7 @@ import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.api.ApiError;
 import jp.kairan.server.audit.Origin;
 import jp.kairan.server.auth.Sessions;
-import jp.kairan.server.org.Principal;
+import jp.kairan.server.access.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;

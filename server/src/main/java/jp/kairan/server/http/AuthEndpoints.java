@@ -14,7 +14,7 @@ import jp.kairan.protocol.api.TicketPasswordRequest;
 import jp.kairan.protocol.api.TicketRequest;
 import jp.kairan.protocol.api.TotpConfirmRequest;
 import jp.kairan.protocol.api.TotpEnrolRequest;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.auth.AuthServices;
 import jp.kairan.server.auth.LoginService;
 

@@ -2,7 +2,7 @@ package jp.kairan.server.http;
 
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.api.ReasonRequest;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.auth.AuthServices;
 import jp.kairan.server.auth.DpopVerifier;
 import jp.kairan.server.auth.ProofRequest;

@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletionException;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.api.ApiError;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.store.ServerBusyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,7 +6,7 @@ import jp.kairan.protocol.api.ClientConfig;
 import jp.kairan.protocol.api.PresenceEntry;
 import jp.kairan.server.message.MessageService;
 import jp.kairan.server.room.RoomService;
-import jp.kairan.server.screen.Policies;
+import jp.kairan.server.ceiling.Policies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
@@ -70,7 +70,7 @@ public final class HttpServer {
         ops.get("/health/live", req -> Map.of("status", "up"));
         ops.get("/health/ready", req -> {
             if (!db.ping()) {
-                throw new jp.kairan.server.KairanException(ErrorCode.SERVER_BUSY, "database not reachable");
+                throw new jp.kairan.server.error.KairanException(ErrorCode.SERVER_BUSY, "database not reachable");
             }
             return Map.of("status", "up");
         });

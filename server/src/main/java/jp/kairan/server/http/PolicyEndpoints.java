@@ -6,7 +6,7 @@ import jp.kairan.protocol.api.OrgPolicy;
 import jp.kairan.protocol.api.PolicyTermsRequest;
 import jp.kairan.protocol.api.TextRequest;
 import jp.kairan.server.org.OrgService;
-import jp.kairan.server.screen.Policies;
+import jp.kairan.server.ceiling.Policies;
 import jp.kairan.server.store.Database;
 
 /** Importance classes (POLICY.md): draft checks, room ceilings, emergency mode, org policy and dictionaries. */

@@ -1,5 +1,6 @@
 package jp.kairan.server.mail;
 
+import jp.kairan.server.config.MailConfig;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;

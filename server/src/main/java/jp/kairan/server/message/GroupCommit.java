@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.MessageView;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.search.SearchOutbox;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.DatabaseException;

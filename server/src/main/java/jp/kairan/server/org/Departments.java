@@ -1,5 +1,6 @@
 package jp.kairan.server.org;
 
+import jp.kairan.server.access.Principal;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import jp.kairan.protocol.api.Department;
 import jp.kairan.protocol.api.DepartmentRequest;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.AuditAction;
 import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
@@ -38,7 +39,7 @@ public final class Departments {
     }
 
     public Department create(Tx tx, Principal actor, long orgId, DepartmentRequest req, Origin origin) {
-        Users.requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         DepartmentEntity e = new DepartmentEntity();
         e.id = Ids.next();
         e.orgId = orgId;
@@ -51,7 +52,7 @@ public final class Departments {
     }
 
     public Department update(Tx tx, Principal actor, long orgId, long deptId, DepartmentRequest req, Origin origin) {
-        Users.requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         DepartmentEntity e = find(tx, orgId, deptId);
         if (req.name() != null) {
             e.name = Fields.name("name", req.name());
@@ -71,7 +72,7 @@ public final class Departments {
     }
 
     public void delete(Tx tx, Principal actor, long orgId, long deptId, Origin origin) {
-        Users.requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         DepartmentEntity e = find(tx, orgId, deptId);
         long children = tx.session().createSelectionQuery("select count(d) from DepartmentEntity d where d.parentId = :id", Long.class)
                 .setParameter("id", deptId).getSingleResult();

@@ -3,7 +3,8 @@ package jp.kairan.server.org;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.access.LoginIds;
+import jp.kairan.server.error.KairanException;
 
 /** Validation and normalization of the fields users type. Stateless. */
 public final class Fields {
@@ -20,10 +21,7 @@ public final class Fields {
      * sign-in looks up whatever is typed.
      */
     public static String normalizeLoginId(String raw) {
-        if (raw == null) {
-            return "";
-        }
-        return Normalizer.normalize(raw, Normalizer.Form.NFKC).strip().toLowerCase(Locale.ROOT);
+        return LoginIds.normalize(raw);
     }
 
     /** A normalized, valid login ID for a new user. */

@@ -1,5 +1,7 @@
 package jp.kairan.server.org;
 
+import jp.kairan.server.access.Role;
+import jp.kairan.server.access.Principal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -13,7 +15,7 @@ import jp.kairan.protocol.api.CreateOrgRequest;
 import jp.kairan.protocol.api.Org;
 import jp.kairan.protocol.api.OrgPolicy;
 import jp.kairan.protocol.api.UpdateOrgRequest;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.AuditAction;
 import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;

@@ -1,5 +1,6 @@
 package jp.kairan.server.org;
 
+import jp.kairan.server.access.Role;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;

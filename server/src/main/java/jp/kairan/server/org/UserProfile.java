@@ -1,5 +1,7 @@
 package jp.kairan.server.org;
 
+import jp.kairan.server.access.Role;
+import jp.kairan.server.access.Principal;
 import java.time.Instant;
 import java.util.Set;
 

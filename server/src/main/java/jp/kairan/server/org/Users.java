@@ -1,5 +1,7 @@
 package jp.kairan.server.org;
 
+import jp.kairan.server.access.Role;
+import jp.kairan.server.access.Principal;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -10,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import jp.kairan.protocol.api.CreateUserRequest;
 import jp.kairan.protocol.api.UpdateUserRequest;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.AuditAction;
 import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
@@ -37,7 +39,7 @@ public final class Users {
 
     /** Creates a user in {@code orgId} (owner or admin). Credentials are the caller's business. */
     public UserProfile create(Tx tx, Principal actor, long orgId, CreateUserRequest req, Origin origin) {
-        requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         Set<Role> roles = parseRoles(req.roles());
         checkGrant(actor, orgId, EnumSet.noneOf(Role.class), roles);
         return insert(tx, actor, orgId, req.loginId(), req.displayName(), req.email(),
@@ -127,7 +129,7 @@ public final class Users {
 
     /** Changes profile, department, status or roles (owner or admin; see the class rules). */
     public UserProfile update(Tx tx, Principal actor, long orgId, long userId, UpdateUserRequest req, Origin origin) {
-        requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         UserEntity e = entity(tx, orgId, userId);
         Map<String, Object> changed = new HashMap<>();
         if (req.displayName() != null) {
@@ -177,15 +179,6 @@ public final class Users {
         return e.toProfile();
     }
 
-    /** Throws forbidden unless the actor administers the organization (not found if not in it). */
-    public static void requireAdmin(Principal actor, long orgId) {
-        if (!actor.inOrg(orgId)) {
-            throw KairanException.notFound("organization");
-        }
-        if (!actor.adminOf(orgId)) {
-            throw KairanException.forbidden("owner or admin role required");
-        }
-    }
 
     private UserEntity entity(Tx tx, long orgId, long userId) {
         UserEntity e = tx.session().find(UserEntity.class, userId);

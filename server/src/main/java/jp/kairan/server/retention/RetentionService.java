@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.Set;
 import jp.kairan.protocol.api.LegalHold;
 import jp.kairan.protocol.api.Retention;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.AuditAction;
 import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.audit.Origin;
-import jp.kairan.server.org.Principal;
+import jp.kairan.server.access.Principal;
 import jp.kairan.server.search.SearchOutbox;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Ids;
@@ -67,13 +67,13 @@ public final class RetentionService {
 
     /** The org's period and its rooms' overrides (owners and admins). */
     public Retention get(Principal actor, long orgId) {
-        requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         return db.call(tx -> retention(tx, orgId));
     }
 
     /** Sets the org's period in days, or null to keep messages for ever (owners). */
     public Retention setOrgDays(Principal actor, long orgId, Integer days, Origin origin) {
-        requireOwner(actor, orgId);
+        actor.requireOwnerOf(orgId);
         validDays(days);
         return db.call(tx -> {
             Integer before = queryInt(tx, "SELECT retention_days FROM organizations WHERE id = ?", orgId);
@@ -92,7 +92,7 @@ public final class RetentionService {
             if (orgId == null || !actor.inOrg(orgId)) {
                 throw KairanException.forbidden("no such room " + roomId + " for user " + actor.userId());
             }
-            requireAdmin(actor, orgId);
+            actor.requireAdminOf(orgId);
             Integer before = queryInt(tx, "SELECT retention_days FROM rooms WHERE id = ?", roomId);
             tx.update("UPDATE rooms SET retention_days = ?, version = version + 1 WHERE id = ?", days, roomId);
             audit.record(tx, new AuditEvent(orgId, actor.userId(), actor.loginId(), AuditAction.RETENTION_CHANGED, "room",
@@ -105,7 +105,7 @@ public final class RetentionService {
 
     /** The org's holds, active first (owners, admins and auditors). */
     public List<LegalHold> holds(Principal actor, long orgId) {
-        requireHoldReader(actor, orgId);
+        actor.requireAdminOrAuditorOf(orgId);
         return db.call(tx -> tx.jdbc(c -> {
             List<LegalHold> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, scope, target_id, reason, created_by, created_at, released_at, "
@@ -129,7 +129,7 @@ public final class RetentionService {
 
     /** Places a hold on the organization, a room or a user (owners). */
     public LegalHold placeHold(Principal actor, long orgId, String scope, String targetId, String reason, Origin origin) {
-        requireOwner(actor, orgId);
+        actor.requireOwnerOf(orgId);
         String why = reason(reason);
         if (!List.of("org", "room", "user").contains(scope)) {
             throw KairanException.invalidField("scope", "org, room or user");
@@ -157,7 +157,7 @@ public final class RetentionService {
 
     /** Releases a hold (owners); purging may then resume. */
     public LegalHold releaseHold(Principal actor, long orgId, long holdId, String reason, Origin origin) {
-        requireOwner(actor, orgId);
+        actor.requireOwnerOf(orgId);
         String why = reason(reason);
         db.call(tx -> {
             int n = tx.update("UPDATE legal_holds SET released_at = ?, released_by = ?, release_reason = ? "
@@ -177,7 +177,7 @@ public final class RetentionService {
 
     /** Purges the organization's expired messages now (owners), e.g. after shortening the period; audited as a run. */
     public PurgeResult purgeNow(Principal actor, long orgId) {
-        requireOwner(actor, orgId);
+        actor.requireOwnerOf(orgId);
         return purgeOrg(orgId, clock.instant());
     }
 
@@ -371,32 +371,8 @@ public final class RetentionService {
         }
     }
 
-    private static void requireOwner(Principal actor, long orgId) {
-        if (!actor.inOrg(orgId)) {
-            throw KairanException.notFound("organization");
-        }
-        if (!actor.ownerOf(orgId)) {
-            throw KairanException.forbidden("only an owner sets retention and holds");
-        }
-    }
 
-    private static void requireAdmin(Principal actor, long orgId) {
-        if (!actor.inOrg(orgId)) {
-            throw KairanException.notFound("organization");
-        }
-        if (!actor.adminOf(orgId)) {
-            throw KairanException.forbidden("only owners and admins see and set retention");
-        }
-    }
 
-    private static void requireHoldReader(Principal actor, long orgId) {
-        if (!actor.inOrg(orgId)) {
-            throw KairanException.notFound("organization");
-        }
-        if (!actor.adminOf(orgId) && !actor.roles().contains(jp.kairan.server.org.Role.AUDITOR)) {
-            throw KairanException.forbidden("only owners, admins and auditors see holds");
-        }
-    }
 
     private static List<Long> ids(Connection c, String sql) throws SQLException {
         List<Long> out = new ArrayList<>();

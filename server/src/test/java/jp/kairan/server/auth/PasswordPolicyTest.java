@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jp.kairan.protocol.ErrorCode;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import org.junit.jupiter.api.Test;
 
 class PasswordPolicyTest {

@@ -1,5 +1,6 @@
 package jp.kairan.server.mail;
 
+import jp.kairan.server.config.MailConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,7 +3,7 @@ package jp.kairan.server.org;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import org.junit.jupiter.api.Test;
 
 class FieldsTest {

@@ -374,11 +374,11 @@ class SearchIT {
         java.nio.file.Files.writeString(config, "database.jdbc-url=" + server.database().jdbcUrl() + "\n"
                 + "database.user=" + server.database().user() + "\n"
                 + "database.password=" + server.database().password() + "\n");
-        picocli.CommandLine cli = new picocli.CommandLine(new jp.kairan.server.Main());
+        picocli.CommandLine cli = new picocli.CommandLine(new jp.kairan.server.cli.Main());
         // The running server holds its index: the command must not touch it.
         assertThat(cli.execute("reindex", "--config", config.toString(), "--data-dir", server.dataDir().toString())).isEqualTo(1);
         java.nio.file.Path elsewhere = java.nio.file.Files.createTempDirectory("kairan-reindex-");
-        assertThat(new picocli.CommandLine(new jp.kairan.server.Main()).execute("reindex", "--config", config.toString(),
+        assertThat(new picocli.CommandLine(new jp.kairan.server.cli.Main()).execute("reindex", "--config", config.toString(),
                 "--data-dir", elsewhere.toString())).isZero();
         try (var dir = org.apache.lucene.store.FSDirectory.open(elsewhere.resolve("search-index"));
              var reader = org.apache.lucene.index.DirectoryReader.open(dir)) {

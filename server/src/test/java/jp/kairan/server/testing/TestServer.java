@@ -301,7 +301,7 @@ public final class TestServer implements AutoCloseable {
      */
     public void approve(String userId, String deviceId) {
         var db = server.database();
-        jp.kairan.server.org.Principal owner = db.call(tx -> {
+        jp.kairan.server.access.Principal owner = db.call(tx -> {
             long orgId = server.orgs().users().findById(tx, Long.parseLong(userId)).orElseThrow().orgId();
             long ownerId = tx.jdbc(c -> {
                 try (var ps = c.prepareStatement("SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id "

@@ -1,4 +1,4 @@
-package jp.kairan.server.screen;
+package jp.kairan.server.ceiling;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package jp.kairan.server.screen;
+package jp.kairan.server.ceiling;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

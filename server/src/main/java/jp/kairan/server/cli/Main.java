@@ -1,19 +1,11 @@
-package jp.kairan.server;
+package jp.kairan.server.cli;
 
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import jp.kairan.server.cli.AdminCommand;
-import jp.kairan.server.config.ConfigException;
-import jp.kairan.server.config.ConfigKeys;
-import jp.kairan.server.config.ConfigLoader;
+import jp.kairan.server.KairanServer;
 import jp.kairan.server.config.ServerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar kairan-server.jar [serve|admin …]}: reads the configuration, then serves (the default) or runs
@@ -21,39 +13,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "kairan-server", mixinStandardHelpOptions = true, version = "Kairan 0.1.0",
         description = "Kairan business chat server. Without a subcommand: serve.",
-        subcommands = {Main.Serve.class, AdminCommand.class, jp.kairan.server.cli.ClassifyCommand.class,
-                jp.kairan.server.cli.VerifyAuditCommand.class, jp.kairan.server.cli.VerifyExportCommand.class,
-                jp.kairan.server.cli.ReindexCommand.class})
+        subcommands = {Main.Serve.class, AdminCommand.class, ClassifyCommand.class,
+                VerifyAuditCommand.class, VerifyExportCommand.class,
+                ReindexCommand.class})
 public final class Main implements Runnable {
 
-    /** Options every subcommand shares. */
-    public static final class Common {
-        @Option(names = "--data-dir", description = "Data directory (default ./data, or KAIRAN_DATA_DIR).")
-        Path dataDir;
-
-        @Option(names = "--config", description = "Properties file (default <data-dir>/kairan.properties if present).")
-        Path configFile;
-
-        /** Loads the configuration, printing all problems and exiting on failure. */
-        public ServerConfig load() {
-            Map<String, String> overrides = new HashMap<>();
-            if (dataDir != null) {
-                overrides.put(ConfigKeys.DATA_DIR.name(), dataDir.toString());
-            }
-            try {
-                ServerConfig config = ConfigLoader.load(System.getenv(), Optional.ofNullable(configFile), overrides);
-                System.setProperty("kairan.log.format", config.logFormat().toUpperCase(java.util.Locale.ROOT));
-                return config;
-            } catch (ConfigException e) {
-                System.err.println(e.getMessage());
-                System.exit(2);
-                throw e;
-            }
-        }
-    }
-
     @CommandLine.Mixin
-    Common common;
+    ConfigOptions common;
 
     @Override
     public void run() {
@@ -67,12 +33,12 @@ public final class Main implements Runnable {
     @Command(name = "serve", description = "Run the server (the default).")
     static final class Serve implements Runnable {
         @CommandLine.Mixin
-        Common common;
+        ConfigOptions common;
 
         Serve() {
         }
 
-        Serve(Common common) {
+        Serve(ConfigOptions common) {
             this.common = common;
         }
 

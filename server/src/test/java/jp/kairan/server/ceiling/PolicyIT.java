@@ -1,4 +1,4 @@
-package jp.kairan.server.screen;
+package jp.kairan.server.ceiling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package jp.kairan.server;
+package jp.kairan.server.error;
 
 import jp.kairan.protocol.ErrorCode;
 

@@ -1,4 +1,4 @@
-package jp.kairan.server.screen;
+package jp.kairan.server.ceiling;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -12,12 +12,12 @@ import java.util.concurrent.Executor;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.PolicyFinding;
 import jp.kairan.protocol.api.PolicyCheck;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.AuditAction;
 import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.audit.Origin;
-import jp.kairan.server.org.Principal;
+import jp.kairan.server.access.Principal;
 import jp.kairan.server.policy.Classification;
 import jp.kairan.server.policy.Classifier;
 import jp.kairan.server.policy.Detectors;

@@ -1,4 +1,4 @@
-package jp.kairan.server.screen;
+package jp.kairan.server.ceiling;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.Set;
 import jp.kairan.protocol.api.PolicyTerm;
 import jp.kairan.protocol.api.PolicyTerms;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.AuditAction;
 import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.audit.Origin;
-import jp.kairan.server.org.Principal;
+import jp.kairan.server.access.Principal;
 import jp.kairan.server.policy.Terms;
 import jp.kairan.server.policy.Topic;
 import jp.kairan.server.store.Database;
@@ -41,13 +41,13 @@ public final class OrgTerms {
     }
 
     public PolicyTerms get(Principal actor, long orgId) {
-        requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         List<PolicyTerm> own = db.call(tx -> repository.terms(tx, orgId)).stream().map(OrgTerms::wire).toList();
         return new PolicyTerms(own, categories(), builtIn());
     }
 
     public PolicyTerms replace(Principal actor, long orgId, List<PolicyTerm> terms, Origin origin) {
-        requireAdmin(actor, orgId);
+        actor.requireAdminOf(orgId);
         if (terms == null) {
             throw KairanException.invalidField("terms", "required");
         }
@@ -103,14 +103,6 @@ public final class OrgTerms {
         return new Terms.Term(topic, kind, term);
     }
 
-    private static void requireAdmin(Principal actor, long orgId) {
-        if (!actor.inOrg(orgId)) {
-            throw KairanException.notFound("organization");
-        }
-        if (!actor.adminOf(orgId)) {
-            throw KairanException.forbidden("only the org's admins and owners edit its dictionaries");
-        }
-    }
 
     private static PolicyTerm wire(Terms.Term t) {
         return new PolicyTerm(t.topic().id(), t.kind().wireName(), t.term());

@@ -1,10 +1,10 @@
-package jp.kairan.server.screen;
+package jp.kairan.server.ceiling;
 
 import java.util.List;
 import java.util.stream.Collectors;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.PolicyFinding;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 
 /**
  * A message refused for its content: {@code content_blocked} or {@code confirmation_required}, with the masked

@@ -1,4 +1,4 @@
-package jp.kairan.server.mail;
+package jp.kairan.server.config;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * How to reach the SMTP server that sends sign-in codes. {@link #disabled()} is the configuration
- * of a server without SMTP; its {@link MailSender} fails every send with
- * {@link MailNotConfiguredException}. {@link #toString()} masks the password.
+ * of a server without SMTP; its {@code MailSender} fails every send with
+ * {@code MailNotConfiguredException}. {@link #toString()} masks the password.
  *
  * @param host           SMTP host name; empty only in {@link #disabled()}
  * @param port           SMTP port, usually 25 or 587 ({@code starttls}) or 465 ({@code tls})

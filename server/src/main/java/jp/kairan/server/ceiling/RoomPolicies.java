@@ -1,4 +1,4 @@
-package jp.kairan.server.screen;
+package jp.kairan.server.ceiling;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,12 +11,12 @@ import jp.kairan.protocol.RoomPolicyChanged;
 import jp.kairan.protocol.api.CeilingRequest;
 import jp.kairan.protocol.api.EmergencyRequest;
 import jp.kairan.protocol.api.RoomPolicy;
-import jp.kairan.server.KairanException;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.AuditAction;
 import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.audit.Origin;
-import jp.kairan.server.org.Principal;
+import jp.kairan.server.access.Principal;
 import jp.kairan.server.policy.ImportanceClass;
 import jp.kairan.server.room.Membership;
 import jp.kairan.server.room.RoomEvents;

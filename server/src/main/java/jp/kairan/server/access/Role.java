@@ -1,4 +1,4 @@
-package jp.kairan.server.org;
+package jp.kairan.server.access;
 
 import java.util.Locale;
 import java.util.Optional;
