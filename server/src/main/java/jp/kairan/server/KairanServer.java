@@ -83,8 +83,8 @@ public final class KairanServer implements AutoCloseable {
         // Events written before the audit chain existed are linked into it before anything new is written.
         jp.kairan.server.audit.AuditIntegrity.backfill(db);
         AuditService audit = new AuditService(clock, json);
-        this.orgs = new OrgService(clock, audit);
-        this.departments = new Departments(clock, audit);
+        this.orgs = new OrgService(db, clock, audit);
+        this.departments = new Departments(db, clock, audit);
         this.mail = new MailSender(config.mail(), clock);
         this.auth = new AuthServices(db, clock, config.auth(), orgs, audit, mail, config.mail().enabled(), metrics,
                 config.dataDir());
@@ -132,7 +132,9 @@ public final class KairanServer implements AutoCloseable {
             server.gateway.start();
             ClientConfig clientConfig = new ClientConfig(config.gateway().publicUrl().orElse(null), server.gateway.port(),
                     "/ws", config.gateway().tls(), ProtocolVersion.SUBPROTOCOLS);
-            server.http = new HttpServer(config.http(), Json.mapper(), server.db, server.orgs, server.departments,
+            server.http = new HttpServer(config.http(), Json.mapper(), server.db::ping,
+                    new jp.kairan.server.audit.AuditQuery(server.db, new AuditService(clock, Json.mapper()), Json.mapper()),
+                    server.orgs, server.departments,
                     server.auth, server.rooms, server.messages, server.policies, server.retention, server.exports, server.search, server.registry::presence, clientConfig, server.metrics, clock);
             server.http.start();
             return server;

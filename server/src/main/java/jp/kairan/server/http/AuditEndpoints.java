@@ -1,13 +1,10 @@
 package jp.kairan.server.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import jp.kairan.server.audit.AuditQuery;
-import jp.kairan.server.audit.AuditService;
-import jp.kairan.server.store.Database;
 
 /**
  * The audit log of an organization for its owners and admins: pages for the audit view and a CSV download
@@ -19,8 +16,8 @@ final class AuditEndpoints {
     private final AuditQuery query;
     private final Clock clock;
 
-    AuditEndpoints(Database db, Clock clock, ObjectMapper json) {
-        this.query = new AuditQuery(db, new AuditService(clock, json), json);
+    AuditEndpoints(AuditQuery query, Clock clock) {
+        this.query = query;
         this.clock = clock;
     }
 

@@ -1,6 +1,7 @@
 package jp.kairan.server.http;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 import jp.kairan.protocol.api.ClientConfig;
 import jp.kairan.protocol.api.PresenceEntry;
@@ -22,11 +23,11 @@ import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import jp.kairan.protocol.ErrorCode;
+import jp.kairan.server.audit.AuditQuery;
 import jp.kairan.server.auth.AuthServices;
 import jp.kairan.server.config.HttpConfig;
 import jp.kairan.server.org.Departments;
 import jp.kairan.server.org.OrgService;
-import jp.kairan.server.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,8 @@ public final class HttpServer {
     private final Undertow undertow;
     private int port;
 
-    public HttpServer(HttpConfig config, ObjectMapper json, Database db, OrgService orgs, Departments departments,
+    public HttpServer(HttpConfig config, ObjectMapper json, BooleanSupplier databaseReady, AuditQuery auditLog,
+                      OrgService orgs, Departments departments,
                       AuthServices auth, RoomService rooms, MessageService messages, Policies policies,
                       jp.kairan.server.retention.RetentionService retention, jp.kairan.server.export.ExportService exports,
                       jp.kairan.server.search.SearchService search, LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig, PrometheusMeterRegistry metrics,
@@ -56,10 +58,10 @@ public final class HttpServer {
                 config.secureTransport());
         new AuthEndpoints(auth, config.secureTransport()).register(api);
         new DeviceEndpoints(auth).register(api);
-        new OrgEndpoints(db, orgs, departments, auth.accounts()).register(api);
-        new RoomEndpoints(db, orgs, departments, rooms, messages, presence, clientConfig).register(api);
-        new PolicyEndpoints(db, orgs, policies).register(api);
-        new AuditEndpoints(db, clock, json).register(api);
+        new OrgEndpoints(orgs, departments, auth.accounts()).register(api);
+        new RoomEndpoints(orgs, rooms, messages, presence, clientConfig).register(api);
+        new PolicyEndpoints(orgs, policies).register(api);
+        new AuditEndpoints(auditLog, clock).register(api);
         new RetentionEndpoints(retention).register(api);
         new ExportEndpoints(exports).register(api);
         new SearchEndpoints(search).register(api);
@@ -69,7 +71,7 @@ public final class HttpServer {
                 config.secureTransport());
         ops.get("/health/live", req -> Map.of("status", "up"));
         ops.get("/health/ready", req -> {
-            if (!db.ping()) {
+            if (!databaseReady.getAsBoolean()) {
                 throw new jp.kairan.server.error.KairanException(ErrorCode.SERVER_BUSY, "database not reachable");
             }
             return Map.of("status", "up");

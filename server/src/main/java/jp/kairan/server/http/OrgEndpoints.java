@@ -10,49 +10,43 @@ import jp.kairan.server.auth.AccountService;
 import jp.kairan.server.org.Departments;
 import jp.kairan.server.org.Fields;
 import jp.kairan.server.org.OrgService;
-import jp.kairan.server.store.Database;
 
 /** Organizations (operator), departments and users (owners and admins). Authorization lives in the services. */
 final class OrgEndpoints {
-    private final Database db;
     private final OrgService orgs;
     private final Departments departments;
     private final AccountService accounts;
 
-    OrgEndpoints(Database db, OrgService orgs, Departments departments, AccountService accounts) {
-        this.db = db;
+    OrgEndpoints(OrgService orgs, Departments departments, AccountService accounts) {
         this.orgs = orgs;
         this.departments = departments;
         this.accounts = accounts;
     }
 
     void register(ApiRouter r) {
-        r.get("/api/v1/orgs", req -> db.call(tx -> orgs.listOrgs(tx, req.principal())));
+        r.get("/api/v1/orgs", req -> orgs.listOrgs(req.principal()));
         r.post("/api/v1/orgs", req -> {
             CreateOrgRequest body = req.body(CreateOrgRequest.class);
             return new ApiHandler.Created(accounts.createOrg(req.principal(), body, req.origin()));
         });
-        r.get("/api/v1/orgs/{orgId}", req -> db.call(tx -> orgs.getOrg(tx, req.principal(), req.pathId("orgId"))));
+        r.get("/api/v1/orgs/{orgId}", req -> orgs.getOrg(req.principal(), req.pathId("orgId")));
         r.patch("/api/v1/orgs/{orgId}", req -> {
             UpdateOrgRequest body = req.body(UpdateOrgRequest.class);
-            return db.call(tx -> orgs.updateOrg(tx, req.principal(), req.pathId("orgId"), body, req.origin()));
+            return orgs.updateOrg(req.principal(), req.pathId("orgId"), body, req.origin());
         });
 
         r.get("/api/v1/orgs/{orgId}/departments",
-                req -> db.call(tx -> departments.list(tx, req.principal(), req.pathId("orgId"))));
+                req -> departments.list(req.principal(), req.pathId("orgId")));
         r.post("/api/v1/orgs/{orgId}/departments", req -> {
             DepartmentRequest body = req.body(DepartmentRequest.class);
-            return new ApiHandler.Created(db.call(tx -> departments.create(tx, req.principal(), req.pathId("orgId"), body, req.origin())));
+            return new ApiHandler.Created(departments.create(req.principal(), req.pathId("orgId"), body, req.origin()));
         });
         r.patch("/api/v1/orgs/{orgId}/departments/{deptId}", req -> {
             DepartmentRequest body = req.body(DepartmentRequest.class);
-            return db.call(tx -> departments.update(tx, req.principal(), req.pathId("orgId"), req.pathId("deptId"), body, req.origin()));
+            return departments.update(req.principal(), req.pathId("orgId"), req.pathId("deptId"), body, req.origin());
         });
         r.delete("/api/v1/orgs/{orgId}/departments/{deptId}", req -> {
-            db.call(tx -> {
-                departments.delete(tx, req.principal(), req.pathId("orgId"), req.pathId("deptId"), req.origin());
-                return null;
-            });
+            departments.delete(req.principal(), req.pathId("orgId"), req.pathId("deptId"), req.origin());
             return null;
         });
 

@@ -7,16 +7,13 @@ import jp.kairan.protocol.api.PolicyTermsRequest;
 import jp.kairan.protocol.api.TextRequest;
 import jp.kairan.server.org.OrgService;
 import jp.kairan.server.ceiling.Policies;
-import jp.kairan.server.store.Database;
 
 /** Importance classes (POLICY.md): draft checks, room ceilings, emergency mode, org policy and dictionaries. */
 final class PolicyEndpoints {
-    private final Database db;
     private final OrgService orgs;
     private final Policies policies;
 
-    PolicyEndpoints(Database db, OrgService orgs, Policies policies) {
-        this.db = db;
+    PolicyEndpoints(OrgService orgs, Policies policies) {
         this.orgs = orgs;
         this.policies = policies;
     }
@@ -37,7 +34,7 @@ final class PolicyEndpoints {
         r.put("/api/v1/orgs/{orgId}/policy", req -> {
             OrgPolicy body = req.body(OrgPolicy.class);
             long orgId = req.pathId("orgId");
-            var org = db.call(tx -> orgs.updatePolicy(tx, req.principal(), orgId, body, req.origin()));
+            var org = orgs.updatePolicy(req.principal(), orgId, body, req.origin());
             policies.orgPolicyChanged(orgId);
             return org;
         });

@@ -1,44 +1,33 @@
 package jp.kairan.server.http;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongFunction;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.SyncMessages;
 import jp.kairan.protocol.api.AddMembersRequest;
 import jp.kairan.protocol.api.ClientConfig;
 import jp.kairan.protocol.api.CreateRoomRequest;
-import jp.kairan.protocol.api.Department;
 import jp.kairan.protocol.api.DirectRoomRequest;
-import jp.kairan.protocol.api.DirectoryEntry;
 import jp.kairan.protocol.api.PresenceEntry;
 import jp.kairan.protocol.api.UpdateMemberRequest;
 import jp.kairan.protocol.api.UpdateRoomRequest;
 import jp.kairan.server.error.KairanException;
 import jp.kairan.server.message.MessageService;
-import jp.kairan.server.org.Departments;
 import jp.kairan.server.org.OrgService;
 import jp.kairan.server.access.Principal;
-import jp.kairan.server.org.UserStatus;
 import jp.kairan.server.room.RoomService;
-import jp.kairan.server.store.Database;
 
 /** Rooms, members, history, readers, the colleague directory, presence and the client's configuration. */
 final class RoomEndpoints {
-    private final Database db;
     private final OrgService orgs;
-    private final Departments departments;
     private final RoomService rooms;
     private final MessageService messages;
     private final LongFunction<List<PresenceEntry>> presence;
     private final ClientConfig clientConfig;
 
-    RoomEndpoints(Database db, OrgService orgs, Departments departments, RoomService rooms, MessageService messages,
+    RoomEndpoints(OrgService orgs, RoomService rooms, MessageService messages,
                   LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig) {
-        this.db = db;
         this.orgs = orgs;
-        this.departments = departments;
         this.rooms = rooms;
         this.messages = messages;
         this.presence = presence;
@@ -47,7 +36,7 @@ final class RoomEndpoints {
 
     void register(ApiRouter r) {
         r.get("/api/v1/client-config", req -> clientConfig);
-        r.get("/api/v1/directory", req -> directory(req.principal(), req.query("q")));
+        r.get("/api/v1/directory", req -> orgs.directory(req.principal(), req.query("q")));
         r.get("/api/v1/presence", req -> presence.apply(orgOf(req.principal())));
 
         r.get("/api/v1/rooms", req -> messages.roomList(req.principal()));
@@ -88,22 +77,6 @@ final class RoomEndpoints {
         } catch (KairanException e) {
             throw new KairanException(ErrorCode.FORBIDDEN, "no such room");
         }
-    }
-
-    private List<DirectoryEntry> directory(Principal p, String query) {
-        long orgId = orgOf(p);
-        return db.call(tx -> {
-            Map<String, String> deptNames = new HashMap<>();
-            for (Department d : departments.list(tx, p, orgId)) {
-                deptNames.put(d.id(), d.name());
-            }
-            return orgs.users().list(tx, p, orgId, query, null).stream()
-                    .filter(u -> u.status() == UserStatus.ACTIVE)
-                    .map(u -> {
-                        String dept = u.departmentId() == null ? null : Long.toString(u.departmentId());
-                        return new DirectoryEntry(Long.toString(u.id()), u.displayName(), dept, dept == null ? null : deptNames.get(dept));
-                    }).toList();
-        });
     }
 
     private static long orgOf(Principal p) {

@@ -5,13 +5,16 @@ import jp.kairan.server.access.Principal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.api.CreateOrgRequest;
+import jp.kairan.protocol.api.DirectoryEntry;
 import jp.kairan.protocol.api.Org;
 import jp.kairan.protocol.api.OrgPolicy;
 import jp.kairan.protocol.api.UpdateOrgRequest;
@@ -20,12 +23,15 @@ import jp.kairan.server.audit.AuditAction;
 import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.audit.Origin;
+import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Ids;
 import jp.kairan.server.store.Tx;
 
 /**
- * Organizations and their settings. Every method runs in the caller's transaction and checks that the actor
- * may do what it asks; objects of another organization are reported as not found. Thread-safe.
+ * Organizations, their settings and the staff directory. Every method checks that the actor may do what it asks;
+ * objects of another organization are reported as not found. Methods without a {@link Tx} run in a transaction of
+ * their own and block (call them off I/O threads); those with one join the caller's, for features that compose
+ * them (auth, devices). Thread-safe.
  */
 public final class OrgService {
     /** Devices per user unless the owner says otherwise. */
@@ -35,11 +41,16 @@ public final class OrgService {
     /** The longest emergency an org may allow: one week. */
     public static final int MAX_EMERGENCY_HOURS = 168;
 
+    private final Database db;
     private final Clock clock;
     private final AuditService audit;
     private final Users users;
+    private final OrgRepository repository = new OrgRepository();
+    private final UserRepository userRows = new UserRepository();
+    private final DepartmentRepository departments = new DepartmentRepository();
 
-    public OrgService(Clock clock, AuditService audit) {
+    public OrgService(Database db, Clock clock, AuditService audit) {
+        this.db = db;
         this.clock = clock;
         this.audit = audit;
         this.users = new Users(clock, audit);
@@ -73,7 +84,7 @@ public final class OrgService {
         e.allowedFactors = encode(EnumSet.allOf(Factor.class));
         e.maxDevicesPerUser = DEFAULT_MAX_DEVICES;
         e.createdAt = clock.instant();
-        tx.session().persist(e);
+        repository.insert(tx, e);
         audit.record(tx, new AuditEvent(e.id, actorId(actor), actor.loginId(), AuditAction.ORG_CREATED, "org",
                 Long.toString(e.id), Map.of("name", e.name)), origin);
         UserProfile owner = users.insert(tx, actor, e.id, req.owner().loginId(), req.owner().displayName(),
@@ -82,24 +93,23 @@ public final class OrgService {
     }
 
     /** All organizations (operator only). */
-    public List<Org> listOrgs(Tx tx, Principal actor) {
+    public List<Org> listOrgs(Principal actor) {
         if (!actor.isOperator()) {
             throw KairanException.forbidden("only the operator lists organizations");
         }
-        return tx.session().createSelectionQuery("from OrganizationEntity o order by o.id", OrganizationEntity.class)
-                .getResultList().stream().map(o -> toOrg(tx, o)).toList();
+        return db.call(tx -> repository.all(tx).stream().map(o -> toOrg(tx, o)).toList());
     }
 
     /** One organization: the operator, or any user of it. */
-    public Org getOrg(Tx tx, Principal actor, long orgId) {
+    public Org getOrg(Principal actor, long orgId) {
         if (!actor.isOperator() && !actor.inOrg(orgId)) {
             throw KairanException.notFound("organization");
         }
-        return toOrg(tx, find(tx, orgId));
+        return db.call(tx -> toOrg(tx, find(tx, orgId)));
     }
 
     /** Renames or re-codes (operator or owner) and sets allowed factors (owner only). */
-    public Org updateOrg(Tx tx, Principal actor, long orgId, UpdateOrgRequest req, Origin origin) {
+    public Org updateOrg(Principal actor, long orgId, UpdateOrgRequest req, Origin origin) {
         if (!actor.isOperator() && !actor.inOrg(orgId)) {
             throw KairanException.notFound("organization");
         }
@@ -107,6 +117,10 @@ public final class OrgService {
         if (!owner && !actor.isOperator()) {
             throw KairanException.forbidden("only the operator or an owner changes the organization");
         }
+        return db.call(tx -> updateOrg(tx, actor, orgId, owner, req, origin));
+    }
+
+    private Org updateOrg(Tx tx, Principal actor, long orgId, boolean owner, UpdateOrgRequest req, Origin origin) {
         OrganizationEntity e = find(tx, orgId);
         if (req.name() != null) {
             e.name = Fields.name("name", req.name());
@@ -149,16 +163,20 @@ public final class OrgService {
     }
 
     /**
-     * Replaces the organization's classification settings (owners). Fields left null keep their value. Listeners
-     * hear of the change after the caller's transaction commits.
+     * Replaces the organization's classification settings (owners). Fields left null keep their value. Returns
+     * after the commit; telling the classifier of the change is the caller's business.
      */
-    public Org updatePolicy(Tx tx, Principal actor, long orgId, OrgPolicy req, Origin origin) {
+    public Org updatePolicy(Principal actor, long orgId, OrgPolicy req, Origin origin) {
         if (!actor.inOrg(orgId)) {
             throw KairanException.notFound("organization");
         }
         if (!actor.ownerOf(orgId)) {
             throw KairanException.forbidden("only an owner changes the organization's classification policy");
         }
+        return db.call(tx -> updatePolicy(tx, actor, orgId, req, origin));
+    }
+
+    private Org updatePolicy(Tx tx, Principal actor, long orgId, OrgPolicy req, Origin origin) {
         OrganizationEntity e = find(tx, orgId);
         Map<String, Object> changed = new java.util.LinkedHashMap<>();
         if (req.defaultCeiling() != null) {
@@ -187,10 +205,29 @@ public final class OrgService {
         return toOrg(tx, e);
     }
 
-    /** The organization's classification settings. */
-    public OrgPolicy policy(Tx tx, long orgId) {
-        OrganizationEntity e = find(tx, orgId);
-        return new OrgPolicy(e.defaultCeiling, e.emergencyMaxHours, e.emergencySingleApprover);
+    /**
+     * The colleague directory: the active users of the actor's organization with their department's name,
+     * optionally filtered by a name or login ID substring. The operator, who belongs to no organization, is
+     * refused.
+     */
+    public List<DirectoryEntry> directory(Principal actor, String query) {
+        if (actor.orgId() == null) {
+            throw new KairanException(ErrorCode.FORBIDDEN, "the operator takes no part in talks");
+        }
+        long orgId = actor.orgId();
+        return db.call(tx -> {
+            Map<String, String> deptNames = new HashMap<>();
+            for (DepartmentEntity d : departments.list(tx, orgId)) {
+                deptNames.put(Long.toString(d.id), d.name);
+            }
+            return users.list(tx, actor, orgId, query, null).stream()
+                    .filter(u -> u.status() == UserStatus.ACTIVE)
+                    .map(u -> {
+                        String dept = u.departmentId() == null ? null : Long.toString(u.departmentId());
+                        return new DirectoryEntry(Long.toString(u.id()), u.displayName(), dept,
+                                dept == null ? null : deptNames.get(dept));
+                    }).toList();
+        });
     }
 
     /** How many pending or approved devices one user may have; for the operator (no org) the default. */
@@ -212,7 +249,7 @@ public final class OrgService {
     }
 
     private OrganizationEntity find(Tx tx, long orgId) {
-        OrganizationEntity e = tx.session().find(OrganizationEntity.class, orgId);
+        OrganizationEntity e = repository.find(tx, orgId).orElse(null);
         if (e == null) {
             throw KairanException.notFound("organization");
         }
@@ -220,8 +257,7 @@ public final class OrgService {
     }
 
     private Org toOrg(Tx tx, OrganizationEntity e) {
-        long count = tx.session().createSelectionQuery("select count(u) from UserEntity u where u.orgId = :org", Long.class)
-                .setParameter("org", e.id).getSingleResult();
+        long count = userRows.countInOrg(tx, e.id);
         List<String> factors = new ArrayList<>();
         decode(e.allowedFactors).forEach(f -> factors.add(f.wireName()));
         return new Org(Long.toString(e.id), e.name, e.lgCode, factors, count, e.createdAt, e.maxDevicesPerUser,

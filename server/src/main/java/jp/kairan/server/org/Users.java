@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,14 +22,20 @@ import jp.kairan.server.store.Tx;
 /**
  * User profiles and roles. Writes need an owner or admin of the user's organization; owner-granted roles
  * ({@link Role#ownerGranted()}) need an owner; the last active owner can be neither demoted nor suspended.
- * Users of other organizations are reported as not found. Thread-safe.
+ * Users of other organizations are reported as not found. Every method joins the caller's transaction, so that
+ * auth can keep a user and its credentials in one. Thread-safe.
  */
 public final class Users {
     /** Login ID of the server-wide operator account created on first start. */
     public static final String OPERATOR_LOGIN_ID = "operator";
 
+    /** The most users {@link #list} answers. */
+    private static final int MAX_LIST = 5000;
+
     private final Clock clock;
     private final AuditService audit;
+    private final UserRepository repository = new UserRepository();
+    private final DepartmentRepository departments = new DepartmentRepository();
 
     Users(Clock clock, AuditService audit) {
         this.clock = clock;
@@ -55,7 +60,7 @@ public final class Users {
         e.status = UserStatus.ACTIVE.name();
         e.createdAt = clock.instant();
         e.roles.add(Role.OPERATOR);
-        tx.session().persist(e);
+        repository.insert(tx, e);
         audit.record(tx, new AuditEvent(null, null, null, AuditAction.OPERATOR_CREATED, "user", Long.toString(e.id),
                 Map.of()), Origin.COMMAND_LINE);
         return e.toProfile();
@@ -78,7 +83,7 @@ public final class Users {
         e.createdAt = clock.instant();
         e.roles.addAll(roles);
         e.roles.add(Role.MEMBER);
-        tx.session().persist(e);
+        repository.insert(tx, e);
         audit.record(tx, new AuditEvent(orgId, OrgService.actorId(actor), actor.loginId(), AuditAction.USER_CREATED,
                 "user", Long.toString(e.id), Map.of("loginId", loginId, "roles", wire(e.roles))), origin);
         return e.toProfile();
@@ -86,13 +91,12 @@ public final class Users {
 
     /** Looks a user up by login ID (normalized); no authorization: for sign-in. */
     public Optional<UserProfile> findByLogin(Tx tx, String loginId) {
-        return tx.session().createSelectionQuery("from UserEntity u where u.loginId = :login", UserEntity.class)
-                .setParameter("login", Fields.normalizeLoginId(loginId)).uniqueResultOptional().map(UserEntity::toProfile);
+        return repository.findByLogin(tx, Fields.normalizeLoginId(loginId)).map(UserEntity::toProfile);
     }
 
     /** Looks a user up by id; no authorization: for token verification. */
     public Optional<UserProfile> findById(Tx tx, long userId) {
-        return Optional.ofNullable(tx.session().find(UserEntity.class, userId)).map(UserEntity::toProfile);
+        return repository.find(tx, userId).map(UserEntity::toProfile);
     }
 
     /** Users of an organization (any user of it), optionally filtered by a name/ID substring and department. */
@@ -100,23 +104,7 @@ public final class Users {
         if (!actor.inOrg(orgId)) {
             throw KairanException.notFound("organization");
         }
-        StringBuilder hql = new StringBuilder("from UserEntity u where u.orgId = :org");
-        if (query != null && !query.isBlank()) {
-            hql.append(" and (lower(u.loginId) like :q escape '!' or lower(u.displayName) like :q escape '!')");
-        }
-        if (departmentId != null) {
-            hql.append(" and u.departmentId = :dept");
-        }
-        hql.append(" order by u.loginId");
-        var q = tx.session().createSelectionQuery(hql.toString(), UserEntity.class).setParameter("org", orgId);
-        if (query != null && !query.isBlank()) {
-            String escaped = query.strip().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
-            q.setParameter("q", "%" + escaped + "%");
-        }
-        if (departmentId != null) {
-            q.setParameter("dept", departmentId);
-        }
-        return q.setMaxResults(5000).getResultList().stream().map(UserEntity::toProfile).toList();
+        return repository.list(tx, orgId, query, departmentId, MAX_LIST).stream().map(UserEntity::toProfile).toList();
     }
 
     /** One user of the organization (any user of it). */
@@ -181,7 +169,7 @@ public final class Users {
 
 
     private UserEntity entity(Tx tx, long orgId, long userId) {
-        UserEntity e = tx.session().find(UserEntity.class, userId);
+        UserEntity e = repository.find(tx, userId).orElse(null);
         if (e == null || e.orgId == null || e.orgId != orgId) {
             throw KairanException.notFound("user");
         }
@@ -189,12 +177,7 @@ public final class Users {
     }
 
     private void requireAnotherOwner(Tx tx, long orgId, long userId) {
-        long others = tx.session().createSelectionQuery(
-                        "select count(u) from UserEntity u join u.roles r where u.orgId = :org and u.id <> :user"
-                                + " and r = :owner and u.status = :active", Long.class)
-                .setParameter("org", orgId).setParameter("user", userId).setParameter("owner", Role.OWNER)
-                .setParameter("active", UserStatus.ACTIVE.name()).getSingleResult();
-        if (others == 0) {
+        if (repository.otherActiveOwners(tx, orgId, userId) == 0) {
             throw KairanException.conflict("the last active owner cannot be removed or suspended");
         }
     }
@@ -220,12 +203,12 @@ public final class Users {
         return roles;
     }
 
-    private static Long departmentOf(Tx tx, long orgId, String rawId) {
+    private Long departmentOf(Tx tx, long orgId, String rawId) {
         if (rawId == null || rawId.isEmpty()) {
             return null;
         }
         long id = Fields.id(rawId, "department");
-        DepartmentEntity d = tx.session().find(DepartmentEntity.class, id);
+        DepartmentEntity d = departments.find(tx, id).orElse(null);
         if (d == null || d.orgId != orgId) {
             throw KairanException.invalidField("departmentId", "no such department in this organization");
         }
