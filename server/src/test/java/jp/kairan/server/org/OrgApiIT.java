@@ -175,6 +175,32 @@ class OrgApiIT {
     }
 
     @Test
+    void theDirectoryShowsActiveColleaguesWithTheirDepartment_andRefusesTheOperator() {
+        String admin = fresh(adminA, "admin.a");
+        String kikakuId = server.post("/api/v1/orgs/" + orgA + "/departments", Map.of("name", "企画課"), admin).text("id");
+        Response placed = server.post(users(orgA), Map.of("loginId", "dir.placed", "displayName", "名簿 五郎",
+                "departmentId", kikakuId), admin);
+        String placedId = placed.body().get("user").get("id").asText();
+        Response gone = server.post(users(orgA), Map.of("loginId", "dir.gone", "displayName", "名簿 六郎"), admin);
+        String goneId = gone.body().get("user").get("id").asText();
+        assertThat(server.patch(users(orgA) + "/" + goneId, Map.of("status", "suspended"), admin).status()).isEqualTo(200);
+
+        Response all = server.get("/api/v1/directory", fresh(memberA, "member.a"));
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.body().findValuesAsText("displayName")).contains("名簿 五郎", "職員 一郎").doesNotContain("名簿 六郎", "乙 所有者");
+        Response named = server.get("/api/v1/directory?q=" + java.net.URLEncoder.encode("名簿", java.nio.charset.StandardCharsets.UTF_8),
+                fresh(memberA, "member.a"));
+        assertThat(named.body()).hasSize(1);
+        JsonNode entry = named.body().get(0);
+        assertThat(entry.get("id").asText()).isEqualTo(placedId);
+        assertThat(entry.get("departmentId").asText()).isEqualTo(kikakuId);
+        assertThat(entry.get("departmentName").asText()).isEqualTo("企画課");
+        assertThat(entry.has("loginId")).isFalse();
+
+        assertThat(server.get("/api/v1/directory", fresh(operator, "operator")).code()).isEqualTo("forbidden");
+    }
+
+    @Test
     void ownerChoosesSecondFactors_adminsMayNot_andAtLeastOneStays() {
         String admin = fresh(adminA, "admin.a");
         assertThat(server.patch("/api/v1/orgs/" + orgA, Map.of("allowedFactors", List.of("totp")), admin).code()).isEqualTo("forbidden");
