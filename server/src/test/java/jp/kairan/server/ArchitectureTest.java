@@ -222,13 +222,15 @@ class ArchitectureTest {
                 file("http/OrgEndpoints.java", "package jp.kairan.server.http;", "import jp.kairan.server.store.Database;", "class OrgEndpoints {",
                         "  private final Database store;", "  Object f() { return store.call(tx -> 1); }", "}"),
                 file("gateway/Session.java", "package jp.kairan.server.gateway;", "class Session {",
-                        "  Object f() { return db.inTransaction(tx -> 1); }", "  jp.kairan.server.store.Tx.JdbcWork<?> w;", "}")));
+                        "  Object f() { return db.inTransaction(tx -> 1); }", "  jp.kairan.server.store.Tx.JdbcWork<?> w;", "}"),
+                file("gateway/Wire.java", "package jp.kairan.server.gateway;", "import jp.kairan.server.store.*;")));
         assertThat(offences).containsExactlyInAnyOrder(
                 "http/Foo.java:2: uses jp.kairan.server.store.Tx",
                 "http/OrgEndpoints.java:2: uses jp.kairan.server.store.Database",
                 "http/OrgEndpoints.java:5: opens a transaction with db.call(...)",
                 "gateway/Session.java:4: uses jp.kairan.server.store.Tx.JdbcWork",
-                "gateway/Session.java:3: opens a transaction");
+                "gateway/Session.java:3: opens a transaction",
+                "gateway/Wire.java:2: uses jp.kairan.server.store.*");
     }
 
     @Test
@@ -274,6 +276,8 @@ class ArchitectureTest {
                 .containsExactly(tuple("\n    SELECT id\n    FROM \\\"x\\\" ", 2),
                         tuple("a\\\"b", 4));
         assertThat(s.serverReferences()).extracting(JavaSource.Reference::pkg).containsExactly("d");
+        assertThat(file("KairanServer.java", "import jp.kairan.serverless.X; import static jp.kairan.server.access.Principal.of;")
+                .serverReferences()).extracting(JavaSource.Reference::pkg).containsExactly("access");
         assertThat(s.code()).hasSameSizeAs(s.text()).doesNotContain("SELECT", "not a literal");
     }
 

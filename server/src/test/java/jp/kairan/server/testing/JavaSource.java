@@ -33,7 +33,7 @@ public final class JavaSource {
      */
     public record Reference(String pkg, String name, int line) {}
 
-    private static final Pattern SERVER_NAME = Pattern.compile("\\bjp\\.kairan\\.server((?:\\.[A-Za-z_$][\\w$]*)*(?:\\.\\*)?)");
+    private static final Pattern SERVER_NAME = Pattern.compile("\\bjp\\.kairan\\.server(?![\\w$])((?:\\.[A-Za-z_$][\\w$]*)*(?:\\.\\*)?)");
 
     private final String path;
     private final String text;
