@@ -4,13 +4,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +17,6 @@ import jp.kairan.server.error.KairanException;
 import jp.kairan.server.access.LoginIds;
 import jp.kairan.server.access.Principal;
 import jp.kairan.server.store.Database;
-import jp.kairan.server.store.Tx;
-import jp.kairan.server.store.UtcTimes;
 
 /**
  * Reading an organization's audit log (HTTP-API.md "Audit log"): pages for the audit view and the CSV export, for
@@ -46,6 +40,7 @@ public final class AuditQuery {
     private final Database db;
     private final AuditService audit;
     private final ObjectMapper json;
+    private final AuditRepository events = new AuditRepository();
 
     public AuditQuery(Database db, AuditService audit, ObjectMapper json) {
         this.db = db;
@@ -134,7 +129,7 @@ public final class AuditQuery {
         Long beforeSeq = before == null || before.isBlank() ? null : positive("before", before, Long.MAX_VALUE);
         int n = limit == null || limit.isBlank() ? DEFAULT_LIMIT : (int) positive("limit", limit, MAX_LIMIT);
         return db.call(tx -> {
-            List<Row> rows = select(tx, orgId, filter, beforeSeq, n + 1);
+            List<AuditRepository.Row> rows = events.select(tx, orgId, filter, beforeSeq, n + 1);
             boolean more = rows.size() > n;
             List<AuditEntry> events = (more ? rows.subList(0, n) : rows).stream().map(this::entry).toList();
             if (beforeSeq == null) {
@@ -153,8 +148,8 @@ public final class AuditQuery {
     public Export export(Principal actor, long orgId, Filter filter, Origin origin) {
         actor.requireAdminOf(orgId);
         return db.call(tx -> {
-            long upTo = newestSeq(tx, orgId);
-            long rows = count(tx, orgId, filter, upTo + 1);
+            long upTo = events.newestSeq(tx, orgId);
+            long rows = events.count(tx, orgId, filter, upTo + 1);
             Map<String, Object> detail = new LinkedHashMap<>(filter.describe());
             detail.put("format", "csv");
             detail.put("rows", rows);
@@ -185,8 +180,8 @@ public final class AuditQuery {
         long written = 0;
         while (true) {
             long before = cursor;
-            List<Row> batch = db.call(tx -> select(tx, export.orgId(), export.filter(), before, EXPORT_BATCH));
-            for (Row e : batch) {
+            List<AuditRepository.Row> batch = db.call(tx -> events.select(tx, export.orgId(), export.filter(), before, EXPORT_BATCH));
+            for (AuditRepository.Row e : batch) {
                 csv.row(e);
             }
             written += batch.size();
@@ -198,110 +193,7 @@ public final class AuditQuery {
         }
     }
 
-    // ------------------------------------------------------------------ SQL
-
-    private static final String COLUMNS = "SELECT e.id, e.chain_seq, e.occurred_at, e.actor_id, e.actor_login, u.display_name, "
-            + "e.action, e.target_type, e.target_id, e.ip, e.request_id, e.detail "
-            + "FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id WHERE ";
-
-    /** A WHERE clause and its arguments. */
-    private record Where(String sql, List<Object> args) {
-        void bind(PreparedStatement ps) throws SQLException {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-        }
-    }
-
-    private static Where where(long orgId, Filter f, Long beforeSeq) {
-        StringBuilder sql = new StringBuilder("e.chain_key = ? AND e.org_id = ?");
-        List<Object> args = new ArrayList<>(List.of(orgId, orgId));
-        if (f.actor() != null) {
-            Long id = userId(f.actor());
-            if (id != null) {
-                sql.append(" AND (e.actor_id = ? OR e.actor_login LIKE ? ESCAPE '!')");
-                args.add(id);
-            } else {
-                sql.append(" AND e.actor_login LIKE ? ESCAPE '!'");
-            }
-            args.add(likePrefix(f.actor()));
-        }
-        if (f.action() != null) {
-            if (f.action().endsWith(".")) {
-                sql.append(" AND e.action LIKE ? ESCAPE '!'");
-                args.add(likePrefix(f.action()));
-            } else {
-                sql.append(" AND (e.action = ? OR e.action LIKE ? ESCAPE '!')");
-                args.add(f.action());
-                args.add(likePrefix(f.action() + "."));
-            }
-        }
-        if (f.from() != null) {
-            sql.append(" AND e.occurred_at >= ?");
-            args.add(UtcTimes.toColumn(f.from()));
-        }
-        if (f.to() != null) {
-            sql.append(" AND e.occurred_at < ?");
-            args.add(UtcTimes.toColumn(f.to()));
-        }
-        if (beforeSeq != null) {
-            sql.append(" AND e.chain_seq < ?");
-            args.add(beforeSeq);
-        }
-        return new Where(sql.toString(), args);
-    }
-
-    /** One event as read, its detail as the stored text. */
-    record Row(long id, long chainSeq, Instant occurredAt, Long actorId, String actorLogin, String actorName, String action,
-               String targetType, String targetId, String ip, String requestId, String detail) {
-    }
-
-    private static List<Row> select(Tx tx, long orgId, Filter f, Long beforeSeq, int limit) {
-        Where w = where(orgId, f, beforeSeq);
-        return tx.jdbc(c -> {
-            try (PreparedStatement ps = c.prepareStatement(COLUMNS + w.sql() + " ORDER BY e.chain_seq DESC LIMIT " + limit)) {
-                w.bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<Row> out = new ArrayList<>();
-                    while (rs.next()) {
-                        long actorId = rs.getLong(4);
-                        Long actor = rs.wasNull() ? null : actorId;
-                        out.add(new Row(rs.getLong(1), rs.getLong(2), UtcTimes.read(rs, 3), actor, rs.getString(5),
-                                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-                                rs.getString(11), rs.getString(12)));
-                    }
-                    return out;
-                }
-            }
-        });
-    }
-
-    private static long count(Tx tx, long orgId, Filter f, long beforeSeq) {
-        Where w = where(orgId, f, beforeSeq);
-        return tx.jdbc(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_events e WHERE " + w.sql())) {
-                w.bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
-    }
-
-    private static long newestSeq(Tx tx, long orgId) {
-        return tx.jdbc(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(chain_seq) FROM audit_events WHERE chain_key = ?")) {
-                ps.setLong(1, orgId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
-    }
-
-    private AuditEntry entry(Row r) {
+    private AuditEntry entry(AuditRepository.Row r) {
         return new AuditEntry(Long.toString(r.id()), r.chainSeq(), r.occurredAt(), r.actorId() == null ? null : r.actorId().toString(),
                 r.actorLogin(), r.actorName(), r.action(), r.targetType(), r.targetId(), r.ip(), r.requestId(), detail(r.detail()));
     }
@@ -320,22 +212,6 @@ public final class AuditQuery {
             // falls through to the raw text
         }
         return Map.of("raw", text);
-    }
-
-    private static Long userId(String actor) {
-        if (!actor.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-            return null;
-        }
-        try {
-            return Long.parseLong(actor);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /** A LIKE pattern for values starting with {@code prefix}, with {@code !} as the escape character. */
-    static String likePrefix(String prefix) {
-        return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     }
 
     private static long positive(String field, String raw, long max) {

@@ -40,7 +40,7 @@ final class AuditQueryCsv {
     }
 
     /** One event; its detail exactly as stored (the JSON text the hash chain covers). */
-    void row(AuditQuery.Row e) throws IOException {
+    void row(AuditRepository.Row e) throws IOException {
         line(new String[] {Long.toString(e.chainSeq()), e.occurredAt().toString(),
             EXCEL_TIME.format(e.occurredAt().atZone(JAPAN)), e.actorId() == null ? null : e.actorId().toString(),
             e.actorLogin(), e.actorName(), e.action(), e.targetType(), e.targetId(), e.ip(), e.requestId(), e.detail(),

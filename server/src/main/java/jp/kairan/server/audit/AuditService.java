@@ -3,6 +3,8 @@ package jp.kairan.server.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import jp.kairan.server.store.Ids;
 import jp.kairan.server.store.Tx;
@@ -19,6 +21,8 @@ public final class AuditService {
 
     private final Clock clock;
     private final ObjectMapper json;
+    private final AuditRepository events = new AuditRepository();
+    private final AuditChainRepository chains = new AuditChainRepository();
 
     public AuditService(Clock clock, ObjectMapper json) {
         this.clock = clock;
@@ -30,45 +34,28 @@ public final class AuditService {
         return List.of(AuditEventEntity.class);
     }
 
-    /** Records {@code event} as coming from {@code origin}, in {@code tx}. */
+    /**
+     * Records {@code event} as coming from {@code origin}, in {@code tx}: locks the head of the event's chain until
+     * {@code tx} ends, links and hashes the event, stores it and moves the head.
+     */
     public void record(Tx tx, AuditEvent event, Origin origin) {
-        AuditEventEntity e = new AuditEventEntity();
-        e.id = Ids.next();
-        e.orgId = event.orgId();
-        e.occurredAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        e.actorId = event.actorId();
-        e.actorLogin = event.actorLogin();
-        e.action = event.action().wireName();
-        e.targetType = event.targetType();
-        e.targetId = event.targetId();
-        e.ip = origin.ip();
-        e.requestId = origin.requestId();
-        e.detail = detail(event);
-        long chainKey = AuditChain.chainKey(e.orgId);
-        AuditChain.Link link = AuditChain.next(tx, chainKey, e.occurredAt);
-        e.chainKey = chainKey;
-        e.chainSeq = link.chainSeq();
-        e.prevHash = link.prevHash();
-        e.hash = AuditChain.hash(new AuditChain.Row(e.id, chainKey, e.chainSeq, e.occurredAt, e.orgId, e.actorId, e.actorLogin,
-                e.action, e.targetType, e.targetId, e.ip, e.requestId, e.detail, e.prevHash));
-        tx.session().persist(e);
-        AuditChain.advance(tx, chainKey, e.chainSeq, e.hash, e.occurredAt);
-        log.info("audit action={} org={} actor={} target={}:{} ip={} requestId={}", e.action, e.orgId, e.actorId,
-                e.targetType, e.targetId, e.ip, e.requestId);
+        String detail = detail(event);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        long chainKey = AuditChain.chainKey(event.orgId());
+        AuditChain.Link link = chains.lockHead(tx, chainKey, now);
+        AuditChain.Row e = new AuditChain.Row(Ids.next(), chainKey, link.chainSeq(), now, event.orgId(), event.actorId(),
+                event.actorLogin(), event.action().wireName(), event.targetType(), event.targetId(), origin.ip(),
+                origin.requestId(), detail, link.prevHash());
+        String hash = AuditChain.hash(e);
+        events.insert(tx, e, hash);
+        chains.advanceHead(tx, chainKey, e.chainSeq(), hash, now);
+        log.info("audit action={} org={} actor={} target={}:{} ip={} requestId={}", e.action(), e.orgId(), e.actorId(),
+                e.targetType(), e.targetId(), e.ip(), e.requestId());
     }
 
     /** The newest events of an organization (null: server-wide ones), newest first; for tests and the audit view. */
     public List<AuditRecord> recent(Tx tx, Long orgId, int limit) {
-        String where = orgId == null ? "e.orgId is null" : "e.orgId = :org";
-        var q = tx.session().createSelectionQuery("from AuditEventEntity e where " + where + " order by e.id desc",
-                AuditEventEntity.class).setMaxResults(limit);
-        if (orgId != null) {
-            q.setParameter("org", orgId);
-        }
-        return q.getResultList().stream()
-                .map(e -> new AuditRecord(e.id, e.orgId, e.occurredAt, e.actorId, e.actorLogin, e.action,
-                        e.targetType, e.targetId, e.ip, e.requestId, e.detail))
-                .toList();
+        return events.recent(tx, orgId, limit);
     }
 
     private String detail(AuditEvent event) {

@@ -4,14 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import jp.kairan.server.store.Database;
-import jp.kairan.server.store.Tx;
-import jp.kairan.server.store.UtcTimes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,13 +42,13 @@ final class SearchIndexer implements Runnable {
      * this long. A full batch (a backlog) is followed at once.
      */
     static final Duration LINGER = Duration.ofSeconds(1);
-    private static final String MESSAGE_COLUMNS = "id, room_id, sender_id, body, sent_at, deleted_at, mentions, mention_all";
 
     private final Database db;
     private final SearchIndex index;
     private final Clock clock;
     private final Semaphore wakeups = new Semaphore(0);
     private final Object writes = new Object();
+    private final SearchRepository repository = new SearchRepository();
     private final Counter indexed;
     private final AtomicLong lagMillis = new AtomicLong();
     private volatile Thread thread;
@@ -152,32 +144,23 @@ final class SearchIndexer implements Runnable {
     }
 
     private int applyBatchLocked() throws IOException {
-        record OutboxRow(long id, long messageId, Instant createdAt) {
-        }
-        List<OutboxRow> rows = db.call(tx -> tx.jdbc(c -> {
-            List<OutboxRow> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, message_id, created_at FROM search_outbox ORDER BY id LIMIT " + BATCH);
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new OutboxRow(rs.getLong(1), rs.getLong(2), UtcTimes.read(rs, 3)));
-                }
-            }
-            return out;
-        }));
+        List<SearchRepository.OutboxRow> rows = db.call(tx -> repository.outbox(tx, BATCH));
         if (rows.isEmpty()) {
             lagMillis.set(0);
             return 0;
         }
         lagMillis.set(Math.max(0, Duration.between(rows.get(0).createdAt(), clock.instant()).toMillis()));
-        Set<Long> ids = rows.stream().map(OutboxRow::messageId).collect(Collectors.toSet());
-        Map<Long, SearchIndex.Doc> live = db.call(tx -> load(tx, ids)).stream()
+        Set<Long> ids = rows.stream().map(SearchRepository.OutboxRow::messageId).collect(Collectors.toSet());
+        Map<Long, SearchIndex.Doc> live = db.call(tx -> repository.liveMessages(tx, ids)).stream()
                 .collect(Collectors.toMap(SearchIndex.Doc::id, d -> d));
         Set<Long> gone = new HashSet<>(ids);
         gone.removeAll(live.keySet());
         index.apply(live.values(), gone);
         index.commit();
-        String applied = rows.stream().map(r -> Long.toString(r.id())).collect(Collectors.joining(","));
-        db.call(tx -> tx.update("DELETE FROM search_outbox WHERE id IN (" + applied + ")"));
+        db.call(tx -> {
+            repository.deleteOutbox(tx, rows);
+            return null;
+        });
         index.refresh();
         indexed.increment(live.size());
         return rows.size();
@@ -204,13 +187,7 @@ final class SearchIndexer implements Runnable {
         int pages = 0;
         while (true) {
             long from = after;
-            List<SearchIndex.Doc> page = db.call(tx -> tx.jdbc(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id > ? "
-                        + "AND body IS NOT NULL AND deleted_at IS NULL ORDER BY id LIMIT " + REBUILD_PAGE)) {
-                    ps.setLong(1, from);
-                    return docs(ps);
-                }
-            }));
+            List<SearchIndex.Doc> page = db.call(tx -> repository.liveMessagesAfter(tx, from, REBUILD_PAGE));
             for (SearchIndex.Doc d : page) {
                 index.add(d);
             }
@@ -230,33 +207,5 @@ final class SearchIndexer implements Runnable {
         indexed.increment(count);
         log.info("search index rebuilt: {} messages in {} s", count, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         return count;
-    }
-
-    /** The live ones of these messages (body present, not deleted). */
-    private static List<SearchIndex.Doc> load(Tx tx, Set<Long> ids) {
-        return tx.jdbc(c -> {
-            String in = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id IN (" + in + ")")) {
-                return docs(ps);
-            }
-        });
-    }
-
-    private static List<SearchIndex.Doc> docs(PreparedStatement ps) throws SQLException {
-        List<SearchIndex.Doc> docs = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String body = rs.getString(4);
-                if (body == null || UtcTimes.read(rs, 6) != null) {
-                    continue;
-                }
-                String mentions = rs.getString(7);
-                List<Long> mentioned = mentions == null || mentions.isBlank() ? List.of()
-                        : Arrays.stream(mentions.split(",")).map(String::strip).map(Long::parseLong).toList();
-                docs.add(new SearchIndex.Doc(rs.getLong(1), rs.getLong(2), rs.getLong(3), UtcTimes.read(rs, 5), body,
-                        mentioned, rs.getBoolean(8)));
-            }
-        }
-        return docs;
     }
 }

@@ -1,12 +1,10 @@
 package jp.kairan.server.search;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import jp.kairan.server.store.Tx;
-import jp.kairan.server.store.UtcTimes;
 
 /**
  * The search index's transactional outbox: whoever changes a message's searchable state (send, edit, delete,
@@ -16,6 +14,7 @@ import jp.kairan.server.store.UtcTimes;
  */
 public final class SearchOutbox {
     private final boolean enabled;
+    private final SearchRepository repository = new SearchRepository();
     private volatile Runnable listener = () -> { };
 
     /** @param enabled false when search is off: nothing is recorded */
@@ -26,26 +25,19 @@ public final class SearchOutbox {
     /** Records that these messages changed; joins the caller's transaction. */
     public void record(Tx tx, Collection<Long> messageIds, Instant at) {
         if (enabled && !messageIds.isEmpty()) {
-            tx.jdbc(c -> {
-                record(c, messageIds, at);
-                return null;
-            });
+            repository.recordChanged(tx, messageIds, at);
         }
     }
 
-    /** As {@link #record(Tx, Collection, Instant)}, on a connection the caller's transaction already uses. */
+    /**
+     * As {@link #record(Tx, Collection, Instant)}, on a connection the caller's transaction already uses. Kept for
+     * callers that still work on a raw connection (retention's purge); prefer the {@code Tx} form.
+     */
     public void record(Connection c, Collection<Long> messageIds, Instant at) throws SQLException {
         if (!enabled || messageIds.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO search_outbox (message_id, created_at) VALUES (?, ?)")) {
-            for (long id : messageIds) {
-                ps.setLong(1, id);
-                ps.setObject(2, UtcTimes.toColumn(at));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        SearchRepository.recordChanged(c, messageIds, at);
     }
 
     /** Tells the indexer that rows were committed; call after the commit. Never blocks. */

@@ -4,8 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +29,6 @@ import jp.kairan.server.search.text.QueryWords;
 import jp.kairan.server.search.text.SearchAnalysis;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Tx;
-import jp.kairan.server.store.UtcTimes;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
@@ -65,6 +62,7 @@ public final class SearchService implements AutoCloseable {
     private final SearchAnalysis analysis = new SearchAnalysis();
     private final Highlighter highlighter = new Highlighter(analysis);
     private final Timer queries;
+    private final SearchRepository repository = new SearchRepository();
     private volatile SearchIndex index;
     private SearchIndexer indexer;
 
@@ -168,15 +166,14 @@ public final class SearchService implements AutoCloseable {
         }
     }
 
-    private static ReadableRooms readableRooms(Tx tx, Principal user) {
+    private ReadableRooms readableRooms(Tx tx, Principal user) {
         if (user.orgId() == null) {
             return new ReadableRooms(Set.of(), Set.of());
         }
-        Set<Long> members = ids(tx, "SELECT m.room_id FROM room_members m JOIN rooms r ON r.id = m.room_id "
-                + "WHERE m.user_id = ? AND r.org_id = ?", user.userId(), user.orgId());
+        Set<Long> members = repository.memberRooms(tx, user.userId(), user.orgId());
         Set<Long> all = new HashSet<>(members);
         if (user.ownerOf(user.orgId())) {
-            all.addAll(ids(tx, "SELECT id FROM rooms WHERE org_id = ?", user.orgId()));
+            all.addAll(repository.orgRooms(tx, user.orgId()));
         }
         return new ReadableRooms(members, all);
     }
@@ -247,31 +244,15 @@ public final class SearchService implements AutoCloseable {
         if (page.isEmpty()) {
             return List.of();
         }
-        record Row(long id, long roomId, long seq, long senderId, String senderName, String body, java.time.Instant sentAt,
-                   java.time.Instant editedAt, boolean direct, String roomName) {
-        }
-        String in = page.stream().map(c -> Long.toString(c.messageId())).collect(Collectors.joining(","));
-        Map<Long, Row> rows = new HashMap<>();
-        tx.jdbc(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.room_id, m.seq, m.sender_id, u.display_name, m.body, "
-                    + "m.sent_at, m.edited_at, r.kind, r.name FROM messages m JOIN rooms r ON r.id = m.room_id "
-                    + "LEFT JOIN users u ON u.id = m.sender_id WHERE m.id IN (" + in + ") AND m.body IS NOT NULL AND m.deleted_at IS NULL");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.put(rs.getLong(1), new Row(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
-                            rs.getString(6), UtcTimes.read(rs, 7), UtcTimes.read(rs, 8), "direct".equals(rs.getString(9)),
-                            rs.getString(10)));
-                }
-            }
-            return null;
-        });
+        Map<Long, SearchRepository.HitRow> rows = repository.liveHits(tx, page.stream().map(Candidate::messageId).toList());
         rows.values().removeIf(r -> !readable.all().contains(r.roomId()));
-        Map<Long, String> directNames = directNames(tx, user.userId(),
-                rows.values().stream().filter(Row::direct).map(Row::roomId).collect(Collectors.toSet()));
+        Set<Long> directRooms = rows.values().stream().filter(SearchRepository.HitRow::direct).map(SearchRepository.HitRow::roomId)
+                .collect(Collectors.toSet());
+        Map<Long, String> directNames = directNames(tx, user.userId(), directRooms);
         List<SearchHit> hits = new ArrayList<>();
         Set<Long> ownerReads = new LinkedHashSet<>();
         for (Candidate cand : page) {
-            Row r = rows.get(cand.messageId());
+            SearchRepository.HitRow r = rows.get(cand.messageId());
             if (r == null) {
                 continue;
             }
@@ -291,44 +272,13 @@ public final class SearchService implements AutoCloseable {
     }
 
     /** A direct talk is named after its other member (seen from outside, after both), as in the room list. */
-    private static Map<Long, String> directNames(Tx tx, long viewerId, Set<Long> roomIds) {
+    private Map<Long, String> directNames(Tx tx, long viewerId, Set<Long> roomIds) {
         if (roomIds.isEmpty()) {
             return Map.of();
         }
-        String in = roomIds.stream().map(String::valueOf).collect(Collectors.joining(","));
-        Map<Long, List<String>> names = new HashMap<>();
-        tx.jdbc(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT rm.room_id, rm.user_id, u.display_name FROM room_members rm "
-                    + "JOIN users u ON u.id = rm.user_id WHERE rm.room_id IN (" + in + ") ORDER BY rm.room_id, u.display_name");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getLong(2) != viewerId) {
-                        names.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(3));
-                    }
-                }
-            }
-            return null;
-        });
         Map<Long, String> out = new HashMap<>();
-        names.forEach((room, list) -> out.put(room, String.join(" / ", list)));
+        repository.otherMemberNames(tx, viewerId, roomIds).forEach((room, list) -> out.put(room, String.join(" / ", list)));
         return out;
-    }
-
-    private static Set<Long> ids(Tx tx, String sql, Object... args) {
-        return tx.jdbc(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.length; i++) {
-                    ps.setObject(i + 1, args[i]);
-                }
-                Set<Long> out = new HashSet<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getLong(1));
-                    }
-                }
-                return out;
-            }
-        });
     }
 
     /** Stops the indexer (what it has not applied stays in the outbox) and closes the index. */

@@ -362,7 +362,7 @@ class AuditViewIT {
         assertThat(AuditQueryCsv.cell("@SUM(A1)", true)).isEqualTo("'@SUM(A1)");
         assertThat(AuditQueryCsv.cell("=a,b", true)).isEqualTo("\"'=a,b\"");
         assertThat(AuditQueryCsv.cell("=header", false)).isEqualTo("=header");
-        assertThat(AuditQuery.likePrefix("a_b%c!")).isEqualTo("a!_b!%c!!%");
+        assertThat(AuditRepository.likePrefix("a_b%c!")).isEqualTo("a!_b!%c!!%");
     }
 
     // ------------------------------------------------------------------ helpers

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import jp.kairan.server.testing.Browser;
+import jp.kairan.server.testing.Eventually;
 import jp.kairan.server.testing.TestServer;
 import jp.kairan.server.testing.TestServer.SignedIn;
 import jp.kairan.server.testing.WsClient;
@@ -141,19 +142,11 @@ class SearchE2EIT {
 
     /** Sends a message and returns its seq; past the burst the gateway allows 10 a second, so it waits and sends again. */
     private static long send(WsClient ws, String roomId, String text) {
-        for (int attempt = 0; ; attempt++) {
-            JsonNode ack = ws.request(Map.of("type", "message.send", "id", ws.nextId(), "roomId", roomId, "text", text));
-            if (!"rate_limited".equals(ack.path("code").asText()) || attempt == 50) {
-                assertThat(ack.path("type").asText()).as(ack.toString()).isEqualTo("message.ack");
-                return ack.path("seq").asLong();
-            }
-            try {
-                Thread.sleep(150);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        JsonNode ack = Eventually.within(Duration.ofSeconds(10)).every(Duration.ofMillis(150)).get("the gateway to take the message",
+                () -> ws.request(Map.of("type", "message.send", "id", ws.nextId(), "roomId", roomId, "text", text)),
+                a -> !"rate_limited".equals(a.path("code").asText()));
+        assertThat(ack.path("type").asText()).as(ack.toString()).isEqualTo("message.ack");
+        return ack.path("seq").asLong();
     }
 
     private static List<JsonNode> hits(String q) {

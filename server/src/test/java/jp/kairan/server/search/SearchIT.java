@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import jp.kairan.server.store.Database;
+import jp.kairan.server.testing.Eventually;
 import jp.kairan.server.testing.TestServer;
 import jp.kairan.server.testing.TestServer.Response;
 import jp.kairan.server.testing.TestServer.SignedIn;
@@ -114,23 +115,8 @@ class SearchIT {
 
     /** Waits for the indexer (it runs after each commit) until the search has {@code n} hits. */
     private static List<String> awaitHits(SignedIn who, String query, int n) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        List<String> found = texts(who, query);
-        while (found.size() != n && System.nanoTime() < deadline) {
-            sleep(100);
-            found = texts(who, query);
-        }
-        assertThat(found).as(query).hasSize(n);
-        return found;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Eventually.within(Duration.ofSeconds(15)).every(Duration.ofMillis(100))
+                .get(n + " hits for " + query, () -> texts(who, query), found -> found.size() == n);
     }
 
     private static long count(String sql, Object... args) {
@@ -274,11 +260,8 @@ class SearchIT {
         outsider = server.signIn("owner.x", outsider.password(), outsider.totpSecret());
         server.server().retention().purge();
         assertThat(texts(hanako, "q=" + enc("避難経路図"))).isEmpty();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (count("SELECT COUNT(*) FROM search_outbox") > 0 && System.nanoTime() < deadline) {
-            sleep(100);
-        }
-        assertThat(count("SELECT COUNT(*) FROM search_outbox")).isZero();
+        Eventually.within(Duration.ofSeconds(15)).every(Duration.ofMillis(100))
+                .until("the indexer to apply the purge's outbox rows", () -> count("SELECT COUNT(*) FROM search_outbox") == 0);
         assertThat(texts(hanako, "q=" + enc("避難経路図"))).isEmpty();
     }
 
@@ -348,7 +331,8 @@ class SearchIT {
         search.pauseIndexing();
         try {
             send(hanako, bousai, "停電時の連絡網を更新しました");
-            sleep(700);
+            Eventually.within(Duration.ofMillis(700)).every(Duration.ofMillis(100))
+                    .never("the paused indexer to index the message", () -> !texts(hanako, "q=" + enc("連絡網")).isEmpty());
             assertThat(count("SELECT COUNT(*) FROM search_outbox")).isPositive();
             assertThat(texts(hanako, "q=" + enc("連絡網"))).isEmpty();
         } finally {
@@ -361,7 +345,8 @@ class SearchIT {
         db.call(tx -> tx.update("INSERT INTO messages (id, room_id, seq, sender_id, client_key, body, sent_at, mention_all, version) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, FALSE, 0)", id, Long.parseLong(bousai), 100_000L, Long.parseLong(hanako.userId()),
                 "direct-" + id, "給水車の手配を確認", jp.kairan.server.store.UtcTimes.toColumn(server.clock().instant())));
-        sleep(700);
+        Eventually.within(Duration.ofMillis(700)).every(Duration.ofMillis(100))
+                .never("a message written around the outbox to be indexed", () -> !texts(hanako, "q=" + enc("給水車")).isEmpty());
         assertThat(texts(hanako, "q=" + enc("給水車"))).isEmpty();
         assertThat(search.reindex()).isGreaterThanOrEqualTo(10);
         assertThat(texts(hanako, "q=" + enc("給水車"))).containsExactly("給水車の手配を確認");
