@@ -97,7 +97,7 @@ public final class OrgTerms {
         if (term.codePoints().anyMatch(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT)) {
             throw KairanException.invalidField("terms", "a term must not contain control characters");
         }
-        if (jp.kairan.server.policy.FoldedText.foldKeyword(term).length() < 2) {
+        if (Terms.folded(term).length() < 2) {
             throw KairanException.invalidField("terms", "a term needs at least two characters that count");
         }
         return new Terms.Term(topic, kind, term);

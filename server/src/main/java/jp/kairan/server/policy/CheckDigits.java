@@ -4,7 +4,7 @@ package jp.kairan.server.policy;
  * Check digits of Japanese identifiers (see {@code DLP-NOTES.md} §1). Pure functions on ASCII digit strings;
  * anything else (wrong length, non-digits) is simply not valid.
  */
-public final class CheckDigits {
+final class CheckDigits {
     private static final int[] MY_NUMBER_WEIGHTS = {6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
     private static final int[] RESIDENT_CODE_WEIGHTS = {5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
 
@@ -15,7 +15,7 @@ public final class CheckDigits {
      * My Number (個人番号): 12 digits, the last one the check digit of 総務省令 平成26年第85号 第5条: weights 6 5 4 3 2
      * 7 6 5 4 3 2 from the left, remainder r of the sum by 11, check = 0 when r ≤ 1, else 11 − r.
      */
-    public static boolean myNumber(CharSequence digits) {
+    static boolean myNumber(CharSequence digits) {
         return weightedMod11(digits, 12, MY_NUMBER_WEIGHTS);
     }
 
@@ -24,7 +24,7 @@ public final class CheckDigits {
      * the My Number rule on the first ten digits, which known generated codes satisfy. Use it only to raise
      * confidence next to a keyword, never alone.
      */
-    public static boolean residentCode(CharSequence digits) {
+    static boolean residentCode(CharSequence digits) {
         return weightedMod11(digits, 11, RESIDENT_CODE_WEIGHTS);
     }
 
@@ -33,7 +33,7 @@ public final class CheckDigits {
      * 9 − (Σ Pn × Qn mod 9) over the 12-digit base, Pn the n-th digit from the right, Qn 1 for odd n and 2 for
      * even n. Never 0.
      */
-    public static boolean corporateNumber(CharSequence digits) {
+    static boolean corporateNumber(CharSequence digits) {
         if (!allDigits(digits, 13)) {
             return false;
         }
@@ -46,7 +46,7 @@ public final class CheckDigits {
     }
 
     /** Whether every digit is the same ("000000000000", "111…"): placeholders, never real numbers. */
-    public static boolean degenerate(CharSequence digits) {
+    static boolean degenerate(CharSequence digits) {
         for (int i = 1; i < digits.length(); i++) {
             if (digits.charAt(i) != digits.charAt(0)) {
                 return false;

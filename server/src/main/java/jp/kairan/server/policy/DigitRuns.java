@@ -11,7 +11,7 @@ import java.util.List;
  * only, so that 一郎, 一部 and a masked 高橋〇〇 stay words. Each digit keeps the index of the character it came from,
  * so findings point at the original text (DLP-NOTES.md §3). Pure and thread-safe.
  */
-public final class DigitRuns {
+final class DigitRuns {
     /** At most this many separator characters may stand between two digits of one run. */
     static final int MAX_SEPARATORS = 3;
     /** Kanji numerals count as digits only in runs of at least this many digit-like characters. */
@@ -29,8 +29,8 @@ public final class DigitRuns {
      * @param start  index of the run's first character in the original text
      * @param end    index just after the run's last character
      */
-    public record Run(String digits, int[] source, int start, int end) {
-        public int length() {
+    record Run(String digits, int[] source, int start, int end) {
+        int length() {
             return digits.length();
         }
     }
@@ -41,7 +41,7 @@ public final class DigitRuns {
     }
 
     /** The runs of {@code text}, in order. */
-    public static List<Run> find(String text) {
+    static List<Run> find(String text) {
         List<Token> tokens = tokens(text);
         List<Run> runs = new ArrayList<>();
         int i = 0;

@@ -7,7 +7,7 @@ import java.text.Normalizer;
  * letters), lower case, hiragana as katakana (まいなんばー finds マイナンバー), and without white space or invisible
  * characters (マ イ ナ ン バ ー finds it too). Immutable.
  */
-public final class FoldedText {
+final class FoldedText {
     private final String original;
     private final String folded;
     private final int[] source;
@@ -19,7 +19,7 @@ public final class FoldedText {
     }
 
     /** Folds {@code text}. */
-    public static FoldedText of(String text) {
+    static FoldedText of(String text) {
         StringBuilder out = new StringBuilder(text.length());
         int[] map = new int[text.length() * 2 + 4];
         int n = 0;
@@ -55,7 +55,7 @@ public final class FoldedText {
     }
 
     /** A keyword folded the same way (for dictionaries). */
-    public static String foldKeyword(String keyword) {
+    static String foldKeyword(String keyword) {
         return of(keyword).folded;
     }
 
@@ -69,22 +69,22 @@ public final class FoldedText {
         return c;
     }
 
-    public String text() {
+    String text() {
         return folded;
     }
 
     /** The text as it was written. */
-    public String original() {
+    String original() {
         return original;
     }
 
     /** The index in the original text of the folded character at {@code index}. */
-    public int source(int index) {
+    int source(int index) {
         return source[index];
     }
 
     /** The index in the original text just after the folded character at {@code index}. */
-    public int sourceEnd(int index) {
+    int sourceEnd(int index) {
         int at = source[index];
         int end = at + Character.charCount(original.codePointAt(at));
         // ｺﾞ folded to ゴ: the voiced mark belongs to the character.
@@ -95,7 +95,7 @@ public final class FoldedText {
     }
 
     /** Where {@code foldedKeyword} occurs, as indices of the original text (start of each occurrence). */
-    public int[] occurrences(String foldedKeyword) {
+    int[] occurrences(String foldedKeyword) {
         if (foldedKeyword.isEmpty()) {
             return new int[0];
         }

@@ -12,7 +12,7 @@ import java.util.List;
  * warning: one random number in ten passes the check. 住民票コード and 基礎年金番号 count only next to their keywords.
  * Pure and thread-safe.
  */
-public final class IdentifierDetector {
+final class IdentifierDetector {
     /** How far before a number (in characters of the original text) a label counts. */
     static final int WINDOW_BEFORE = 100;
     /** How far after a number a keyword counts ("…123456789018（マイナンバー）"). */
@@ -43,7 +43,7 @@ public final class IdentifierDetector {
     }
 
     /** The identifiers in {@code text}, in order. */
-    public static List<Finding> find(String text) {
+    static List<Finding> find(String text) {
         return find(text, null);
     }
 

@@ -51,7 +51,7 @@ public final class Terms {
     }
 
     /** One occurrence of a term in a message, in original-text indices. */
-    public record Hit(Topic topic, Kind kind, int start, int end) {
+    record Hit(Topic topic, Kind kind, int start, int end) {
     }
 
     private record Entry(String folded, Topic topic, Kind kind) {
@@ -74,7 +74,7 @@ public final class Terms {
                 forms.add(FoldedText.foldKeyword(t.term()));
                 if (t.kind() == Kind.CUE) {
                     // Voice input and kana-only notes write 差押 as さしおさえ: the reading matches too.
-                    String reading = PersonFinder.reading(t.term());
+                    String reading = NameTokens.reading(t.term());
                     if (reading != null && reading.length() >= MIN_READING_CHARS) {
                         forms.add(FoldedText.foldKeyword(reading));
                     }
@@ -118,6 +118,11 @@ public final class Terms {
         return new Terms(builtInTerms, List.copyOf(terms));
     }
 
+    /** A term as the dictionaries match it: width, case and kana folded, white space removed. */
+    public static String folded(String term) {
+        return FoldedText.foldKeyword(term);
+    }
+
     public List<Term> builtInTerms() {
         return builtInTerms;
     }
@@ -127,7 +132,7 @@ public final class Terms {
     }
 
     /** Every occurrence of every term in {@code text}, in order of position. */
-    public List<Hit> scan(FoldedText text) {
+    List<Hit> scan(FoldedText text) {
         String f = text.text();
         List<Hit> hits = null;
         for (int i = 0; i < f.length(); i++) {

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * masked name with a full birth date still is. Names are only looked for when a ledger word is present, so most
  * messages never reach the tokenizer. Pure and thread-safe.
  */
-public final class TopicDetector {
+final class TopicDetector {
     /** How far (in characters) a person may stand from a ledger word in long messages. */
     static final int WINDOW = 200;
 
@@ -36,7 +36,7 @@ public final class TopicDetector {
     }
 
     /** The topic findings in {@code text}, given its folded form and the dictionaries. */
-    public static List<Finding> find(String text, FoldedText folded, Terms terms) {
+    static List<Finding> find(String text, FoldedText folded, Terms terms) {
         List<Terms.Hit> hits = terms.scan(folded);
         if (hits.isEmpty()) {
             return List.of();
