@@ -1,8 +1,5 @@
 package jp.kairan.server.export;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,12 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,11 +28,8 @@ import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
 import jp.kairan.server.audit.Origin;
 import jp.kairan.server.access.Principal;
-import jp.kairan.server.access.Role;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Ids;
-import jp.kairan.server.store.Tx;
-import jp.kairan.server.store.UtcTimes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +39,11 @@ import org.slf4j.LoggerFactory;
  * in the background into the data directory — JSON Lines, CSV and an HTML transcript per room, and a manifest of
  * every file's SHA-256 signed as a JWS with the server's key (with the public keys alongside) — downloaded by the
  * org's auditors, and deleted when it expires. Requests, completion, downloads and expiry are audited. The operator
- * never exports. Thread-safe.
+ * never exports. The job rows are {@link ExportRepository}'s, the rows exported {@link ExportRows}'; this class
+ * keeps the rules and opens the transactions, and signs the manifest outside any. Thread-safe.
  */
 public final class ExportService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExportService.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The {@code typ} of a signed manifest. */
     public static final String MANIFEST_TYPE = "kairan-export-manifest+jws";
     /** Longest range one export covers. */
@@ -66,6 +57,7 @@ public final class ExportService implements AutoCloseable {
     private final UnaryOperator<String> signer;
     private final Supplier<String> jwks;
     private final ExecutorService workers;
+    private final ExportRepository repository = new ExportRepository();
 
     public ExportService(Database db, Clock clock, AuditService audit, Path dir, Duration ttl, UnaryOperator<String> signer,
                          Supplier<String> jwks) {
@@ -106,13 +98,10 @@ public final class ExportService implements AutoCloseable {
         Long targetId = target;
         Instant now = clock.instant();
         db.call(tx -> {
-            String table = "room".equals(scope) ? "rooms" : "users";
-            if (targetId != null && !Long.valueOf(orgId).equals(orgOf(tx, table, targetId))) {
+            if (targetId != null && !Long.valueOf(orgId).equals(repository.targetOrg(tx, scope, targetId))) {
                 throw KairanException.invalidField("targetId", "a room or user of the organization");
             }
-            tx.update("INSERT INTO exports (id, org_id, requested_by, scope, target_id, from_at, to_at, state, message_count, size_bytes, "
-                    + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, 0, ?)", id, orgId, actor.userId(), scope, targetId,
-                    UtcTimes.toColumn(req.from()), UtcTimes.toColumn(req.to()), UtcTimes.toColumn(now));
+            repository.insert(tx, id, orgId, actor.userId(), scope, targetId, req.from(), req.to(), now);
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("scope", scope);
             detail.put("targetId", targetId == null ? "" : Long.toString(targetId));
@@ -128,13 +117,12 @@ public final class ExportService implements AutoCloseable {
 
     public List<ExportJob> list(Principal actor, long orgId) {
         actor.requireAuditorOf(orgId);
-        return db.call(tx -> jobs(tx, "WHERE org_id = ? ORDER BY created_at DESC", orgId));
+        return db.call(tx -> repository.list(tx, orgId));
     }
 
     public ExportJob get(Principal actor, long orgId, long id) {
         actor.requireAuditorOf(orgId);
-        return db.call(tx -> jobs(tx, "WHERE org_id = ? AND id = " + id, orgId)).stream().findFirst()
-                .orElseThrow(() -> KairanException.notFound("export " + id));
+        return db.call(tx -> repository.find(tx, orgId, id)).orElseThrow(() -> KairanException.notFound("export " + id));
     }
 
     /** The finished archive to send; the download is audited. */
@@ -158,28 +146,17 @@ public final class ExportService implements AutoCloseable {
     /** Deletes archives whose time is up; returns how many. */
     public int expire() {
         Instant now = clock.instant();
-        List<long[]> due = db.call(tx -> tx.jdbc(c -> {
-            List<long[]> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, org_id FROM exports WHERE state = 'done' AND expires_at <= ?")) {
-                ps.setObject(1, UtcTimes.toColumn(now));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new long[] {rs.getLong(1), rs.getLong(2)});
-                    }
-                }
-            }
-            return out;
-        }));
-        for (long[] e : due) {
+        List<ExportRepository.Due> due = db.call(tx -> repository.due(tx, now));
+        for (ExportRepository.Due e : due) {
             try {
-                Files.deleteIfExists(file(e[0]));
+                Files.deleteIfExists(file(e.id()));
             } catch (IOException ex) {
-                log.warn("could not delete export {}", e[0], ex);
+                log.warn("could not delete export {}", e.id(), ex);
                 continue;
             }
             db.call(tx -> {
-                tx.update("UPDATE exports SET state = 'expired' WHERE id = ?", e[0]);
-                audit.record(tx, new AuditEvent(e[1], null, null, AuditAction.EXPORT_EXPIRED, "export", Long.toString(e[0]), Map.of()),
+                repository.markExpired(tx, e.id());
+                audit.record(tx, new AuditEvent(e.orgId(), null, null, AuditAction.EXPORT_EXPIRED, "export", Long.toString(e.id()), Map.of()),
                         new Origin("server", null));
                 return null;
             });
@@ -194,49 +171,35 @@ public final class ExportService implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             log.error("export {} failed", id, e);
             db.call(tx -> {
-                tx.update("UPDATE exports SET state = 'failed', finished_at = ?, error = ? WHERE id = ?",
-                        UtcTimes.toColumn(clock.instant()), "internal error; see the server log", id);
+                repository.markFailed(tx, id, clock.instant(), "internal error; see the server log");
                 return null;
             });
         }
     }
 
     private void build(long id) throws IOException {
-        record Job(long orgId, String scope, Long target, Instant from, Instant to) {
-        }
-        Job job = db.call(tx -> tx.jdbc(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT org_id, scope, target_id, from_at, to_at FROM exports WHERE id = ?")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long t = rs.getLong(3);
-                    return new Job(rs.getLong(1), rs.getString(2), rs.wasNull() ? null : t, UtcTimes.read(rs, 4), UtcTimes.read(rs, 5));
-                }
-            }
-        }));
-        db.call(tx -> tx.update("UPDATE exports SET state = 'running' WHERE id = ?", id));
-        List<ExportWriter.Room> rooms = rooms(job.orgId(), job.scope(), job.target());
+        ExportRepository.Spec job = db.call(tx -> repository.spec(tx, id));
+        db.call(tx -> {
+            repository.markRunning(tx, id);
+            return null;
+        });
+        List<ExportRows.Room> rooms = db.call(tx -> repository.rooms(tx, job.orgId(), job.scope(), job.target()));
         Files.createDirectories(dir);
         Path tmp = dir.resolve(id + ".zip.part");
         long count;
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp)); ZipOutputStream zip = new ZipOutputStream(file)) {
-            ExportWriter w = new ExportWriter(db, job.from(), job.to(), zip);
-            for (ExportWriter.Room room : rooms) {
+            ExportWriter w = new ExportWriter(new ExportRows(db, job.from(), job.to()), job.from(), job.to(), zip);
+            for (ExportRows.Room room : rooms) {
                 w.room(room);
                 long written = w.messages();
-                db.call(tx -> tx.update("UPDATE exports SET message_count = ? WHERE id = ?", written, id));
+                db.call(tx -> {
+                    repository.progress(tx, id, written);
+                    return null;
+                });
             }
             count = w.messages();
-            ObjectNode manifest = JSON.createObjectNode();
-            manifest.put("format", "kairan-export/1").put("exportId", Long.toString(id)).put("orgId", Long.toString(job.orgId()))
-                    .put("scope", job.scope()).put("targetId", job.target() == null ? null : Long.toString(job.target()))
-                    .put("from", job.from().toString()).put("to", job.to().toString())
-                    .put("createdAt", clock.instant().toString()).put("messageCount", count);
-            ArrayNode files = manifest.putArray("files");
-            for (ExportWriter.Entry e : w.entries()) {
-                files.addObject().put("path", e.path()).put("sha256", e.sha256()).put("bytes", e.bytes());
-            }
-            byte[] manifestBytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
+            byte[] manifestBytes = new Manifest(id, job.orgId(), job.scope(), job.target(), job.from(), job.to(), clock.instant(),
+                    count, w.entries()).toJson();
             w.file(ExportVerifier.MANIFEST, manifestBytes, false);
             w.file(ExportVerifier.SIGNATURE, signer.apply(new String(manifestBytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII), false);
             w.file(ExportVerifier.KEYS, jwks.get().getBytes(StandardCharsets.UTF_8), false);
@@ -247,32 +210,11 @@ public final class ExportService implements AutoCloseable {
         long size = Files.size(done);
         Instant now = clock.instant();
         db.call(tx -> {
-            tx.update("UPDATE exports SET state = 'done', message_count = ?, size_bytes = ?, sha256 = ?, finished_at = ?, expires_at = ? "
-                    + "WHERE id = ?", count, size, sha, UtcTimes.toColumn(now), UtcTimes.toColumn(now.plus(ttl)), id);
+            repository.markDone(tx, id, count, size, sha, now, now.plus(ttl));
             audit.record(tx, new AuditEvent(job.orgId(), null, null, AuditAction.EXPORT_COMPLETED, "export", Long.toString(id),
                     Map.of("messages", count, "rooms", rooms.size(), "bytes", size, "sha256", sha)), new Origin("server", null));
             return null;
         });
-    }
-
-    private List<ExportWriter.Room> rooms(long orgId, String scope, Long target) {
-        String where = switch (scope) {
-            case "room" -> "r.org_id = ? AND r.id = " + target;
-            case "user" -> "r.org_id = ? AND r.id IN (SELECT room_id FROM room_members WHERE user_id = " + target + ")";
-            default -> "r.org_id = ?";
-        };
-        return db.call(tx -> tx.jdbc(c -> {
-            List<ExportWriter.Room> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT r.id, r.name FROM rooms r WHERE " + where + " ORDER BY r.id")) {
-                ps.setLong(1, orgId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new ExportWriter.Room(rs.getLong(1), rs.getString(2) == null ? "（1対1のトーク）" : rs.getString(2)));
-                    }
-                }
-            }
-            return out;
-        }));
     }
 
     Path file(long id) {
@@ -292,40 +234,6 @@ public final class ExportService implements AutoCloseable {
             throw new IllegalStateException(e);
         }
     }
-
-    private List<ExportJob> jobs(Tx tx, String where, long orgId) {
-        return tx.jdbc(c -> {
-            List<ExportJob> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, scope, target_id, from_at, to_at, state, message_count, size_bytes, "
-                    + "sha256, requested_by, created_at, finished_at, expires_at, error FROM exports " + where)) {
-                ps.setLong(1, orgId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long t = rs.getLong(3);
-                        String target = rs.wasNull() ? null : Long.toString(t);
-                        out.add(new ExportJob(Long.toString(rs.getLong(1)), rs.getString(2), target, UtcTimes.read(rs, 4),
-                                UtcTimes.read(rs, 5), rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getString(9),
-                                Long.toString(rs.getLong(10)), UtcTimes.read(rs, 11), UtcTimes.read(rs, 12), UtcTimes.read(rs, 13),
-                                rs.getString(14)));
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
-    private static Long orgOf(Tx tx, String table, long id) {
-        return tx.jdbc(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT org_id FROM " + table + " WHERE id = ?")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : null;
-                }
-            }
-        });
-    }
-
-
 
     @Override
     public void close() {

@@ -1,7 +1,8 @@
 package jp.kairan.server.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import jp.kairan.protocol.Json;
 
 /**
  * Verifies an export archive the way anyone can: the manifest's JWS must be signed by a key of the JWKS (the one in
@@ -33,6 +35,12 @@ public final class ExportVerifier {
     public static final String MANIFEST = "manifest.json";
     public static final String SIGNATURE = "manifest.jws";
     public static final String KEYS = "jwks.json";
+    /**
+     * The shared mapper, but tolerant of bytes after the manifest's JSON value (Jackson's default, which this class
+     * always had): an altered manifest with trailing bytes is then reported as a mismatch like any other alteration,
+     * instead of failing the whole verification as unreadable.
+     */
+    private static final ObjectReader MANIFEST_READER = Json.mapper().reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ExportVerifier() {
     }
@@ -63,7 +71,7 @@ public final class ExportVerifier {
                 }
             }
             problems.addAll(signature(new String(jws, StandardCharsets.US_ASCII).strip(), manifest, keys));
-            JsonNode m = new ObjectMapper().readTree(manifest);
+            JsonNode m = MANIFEST_READER.readTree(manifest);
             Map<String, JsonNode> listed = new HashMap<>();
             for (JsonNode f : m.path("files")) {
                 listed.put(f.path("path").asText(), f);

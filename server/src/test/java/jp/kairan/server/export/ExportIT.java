@@ -32,6 +32,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import jp.kairan.server.testing.DeviceKey;
+import jp.kairan.server.testing.Eventually;
 import jp.kairan.server.testing.TestServer;
 import jp.kairan.server.testing.TestServer.Response;
 import jp.kairan.server.testing.TestServer.SignedIn;
@@ -90,15 +91,10 @@ class ExportIT {
         server.close();
     }
 
-    private static JsonNode awaitDone(String exportId) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            JsonNode job = server.get("/api/v1/orgs/" + orgId + "/exports/" + exportId, auditor.accessToken()).body();
-            if (!List.of("queued", "running").contains(job.path("state").asText())) {
-                return job;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("export did not finish");
+    private static JsonNode awaitDone(String exportId) {
+        return Eventually.within(Duration.ofSeconds(30)).every(Duration.ofMillis(100)).get("export " + exportId + " to finish",
+                () -> server.get("/api/v1/orgs/" + orgId + "/exports/" + exportId, auditor.accessToken()).body(),
+                job -> !List.of("queued", "running").contains(job.path("state").asText()));
     }
 
     private static byte[] download(String exportId) throws Exception {
