@@ -1,7 +1,5 @@
 package jp.kairan.server.search;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import jp.kairan.server.store.Tx;
@@ -27,17 +25,6 @@ public final class SearchOutbox {
         if (enabled && !messageIds.isEmpty()) {
             repository.recordChanged(tx, messageIds, at);
         }
-    }
-
-    /**
-     * As {@link #record(Tx, Collection, Instant)}, on a connection the caller's transaction already uses. Kept for
-     * callers that still work on a raw connection (retention's purge); prefer the {@code Tx} form.
-     */
-    public void record(Connection c, Collection<Long> messageIds, Instant at) throws SQLException {
-        if (!enabled || messageIds.isEmpty()) {
-            return;
-        }
-        SearchRepository.recordChanged(c, messageIds, at);
     }
 
     /** Tells the indexer that rows were committed; call after the commit. Never blocks. */

@@ -1,6 +1,5 @@
 package jp.kairan.server.search;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,21 +36,16 @@ final class SearchRepository {
     /** Records that these messages changed, in the caller's transaction. */
     void recordChanged(Tx tx, Collection<Long> messageIds, Instant at) {
         tx.jdbc(c -> {
-            recordChanged(c, messageIds, at);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO search_outbox (message_id, created_at) VALUES (?, ?)")) {
+                for (long id : messageIds) {
+                    ps.setLong(1, id);
+                    ps.setObject(2, UtcTimes.toColumn(at));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
             return null;
         });
-    }
-
-    /** As {@link #recordChanged(Tx, Collection, Instant)}, on a connection the caller's transaction already uses. */
-    static void recordChanged(Connection c, Collection<Long> messageIds, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO search_outbox (message_id, created_at) VALUES (?, ?)")) {
-            for (long id : messageIds) {
-                ps.setLong(1, id);
-                ps.setObject(2, UtcTimes.toColumn(at));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 
     /** The oldest {@code limit} outbox rows, in id order. */
