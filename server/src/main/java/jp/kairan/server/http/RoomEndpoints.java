@@ -16,7 +16,7 @@ import jp.kairan.protocol.api.PresenceEntry;
 import jp.kairan.protocol.api.UpdateMemberRequest;
 import jp.kairan.protocol.api.UpdateRoomRequest;
 import jp.kairan.server.error.KairanException;
-import jp.kairan.server.message.MessageService;
+import jp.kairan.server.message.MessageReads;
 import jp.kairan.server.org.Departments;
 import jp.kairan.server.org.OrgService;
 import jp.kairan.server.access.Principal;
@@ -30,11 +30,11 @@ final class RoomEndpoints {
     private final OrgService orgs;
     private final Departments departments;
     private final RoomService rooms;
-    private final MessageService messages;
+    private final MessageReads messages;
     private final LongFunction<List<PresenceEntry>> presence;
     private final ClientConfig clientConfig;
 
-    RoomEndpoints(Database db, OrgService orgs, Departments departments, RoomService rooms, MessageService messages,
+    RoomEndpoints(Database db, OrgService orgs, Departments departments, RoomService rooms, MessageReads messages,
                   LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig) {
         this.db = db;
         this.orgs = orgs;
