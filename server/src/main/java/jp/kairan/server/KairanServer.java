@@ -18,7 +18,8 @@ import jp.kairan.protocol.ProtocolVersion;
 import jp.kairan.protocol.api.ClientConfig;
 import jp.kairan.server.gateway.ConnectionRegistry;
 import jp.kairan.server.gateway.GatewayServer;
-import jp.kairan.server.message.MessageService;
+import jp.kairan.server.message.MessageReads;
+import jp.kairan.server.message.Messages;
 import jp.kairan.server.room.RoomService;
 import jp.kairan.server.ceiling.Policies;
 import jp.kairan.server.audit.AuditService;
@@ -48,7 +49,8 @@ public final class KairanServer implements AutoCloseable {
     private final AuthServices auth;
     private final ConnectionRegistry registry;
     private final RoomService rooms;
-    private final MessageService messages;
+    private final Messages messages;
+    private final MessageReads messageReads;
     private final Policies policies;
     private final jp.kairan.server.search.SearchService search;
     /** How often the heads of the audit chains that moved are signed. */
@@ -110,8 +112,9 @@ public final class KairanServer implements AutoCloseable {
                 java.util.concurrent.TimeUnit.MINUTES);
         checkpoints.scheduleWithFixedDelay(this::purgeExpired, PURGE_FIRST_MINUTES, PURGE_EVERY_MINUTES,
                 java.util.concurrent.TimeUnit.MINUTES);
-        this.messages = new MessageService(db, clock, audit, rooms, registry, policies.screening(), searchOutbox,
+        this.messages = new Messages(db, clock, audit, rooms, registry, policies.screening(), searchOutbox,
                 config.messages(), metrics);
+        this.messageReads = new MessageReads(db, rooms);
         messages.start();
     }
 
@@ -135,7 +138,7 @@ public final class KairanServer implements AutoCloseable {
             server.http = new HttpServer(config.http(), Json.mapper(), server.db::ping,
                     new jp.kairan.server.audit.AuditQuery(server.db, new AuditService(clock, Json.mapper()), Json.mapper()),
                     server.orgs, server.departments,
-                    server.auth, server.rooms, server.messages, server.policies, server.retention, server.exports, server.search, server.registry::presence, clientConfig, server.metrics, clock);
+                    server.auth, server.rooms, server.messageReads, server.policies, server.retention, server.exports, server.search, server.registry::presence, clientConfig, server.metrics, clock);
             server.http.start();
             return server;
         } catch (RuntimeException e) {
@@ -180,7 +183,7 @@ public final class KairanServer implements AutoCloseable {
         return rooms;
     }
 
-    public MessageService messages() {
+    public Messages messages() {
         return messages;
     }
 

@@ -1,12 +1,10 @@
 package jp.kairan.server.gateway;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
@@ -20,10 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import jp.kairan.protocol.ErrorCode;
-import jp.kairan.protocol.PresenceChanged;
-import jp.kairan.protocol.PresenceState;
 import jp.kairan.protocol.ServerMessage;
-import jp.kairan.protocol.SetPresence;
 import jp.kairan.protocol.api.PresenceEntry;
 import jp.kairan.server.room.Membership;
 import jp.kairan.server.room.RoomEvents;
@@ -39,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * is closed by its session handler. Nothing is buffered without limit, and nothing is lost: a client that was
  * cut off fetches what it missed with {@code message.sync}.
  *
- * <p>Presence is kept here: a user is online when any of their connections is online, away when all are away,
- * offline with none. Changes go only to the connections that follow that user ({@code presence.subscribe}), so
- * an organization of thousands signing in does not cost thousands squared frames. Thread-safe.
+ * <p>Threads: {@link #toRoom} and {@link #toUsers} run on the caller's thread (a writer lane for
+ * {@code message.posted}, an event loop for most other events) and only encode and hand off; each event loop then
+ * writes to its own connections. Presence is {@link Presence}'s. Thread-safe.
  */
 public final class ConnectionRegistry implements RoomEvents {
     private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
@@ -50,8 +45,7 @@ public final class ConnectionRegistry implements RoomEvents {
     private final long hardLimitBytes;
     private final Map<Long, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<Long, Set<Connection>> byOrg = new ConcurrentHashMap<>();
-    private final Map<Long, String> presence = new ConcurrentHashMap<>();
-    private final Map<Long, Set<Connection>> followers = new ConcurrentHashMap<>();
+    private final Presence presence = new Presence(this);
     private final AtomicInteger connections = new AtomicInteger();
     private final Counter deliveries;
     private final Counter slowConsumers;
@@ -70,7 +64,7 @@ public final class ConnectionRegistry implements RoomEvents {
         byUser.computeIfAbsent(c.userId, k -> ConcurrentHashMap.newKeySet()).add(c);
         byOrg.computeIfAbsent(c.orgId, k -> ConcurrentHashMap.newKeySet()).add(c);
         connections.incrementAndGet();
-        presenceMayHaveChanged(c.userId, c.orgId);
+        presence.mayHaveChanged(c.userId, c.orgId);
     }
 
     void unregister(Connection c) {
@@ -85,67 +79,23 @@ public final class ConnectionRegistry implements RoomEvents {
             byOrg.computeIfPresent(c.orgId, (k, set) -> set.isEmpty() ? null : set);
         }
         connections.decrementAndGet();
-        follow(c, Set.of());
-        presenceMayHaveChanged(c.userId, c.orgId);
-    }
-
-    /**
-     * Makes {@code c} follow the presence of {@code userIds} (instead of whom it followed) and returns their
-     * presence now. Users of other organizations are reported offline and never followed.
-     */
-    List<PresenceState.Entry> follow(Connection c, Set<Long> userIds) {
-        synchronized (c) {
-            for (long old : c.following()) {
-                followers.computeIfPresent(old, (k, set) -> {
-                    set.remove(c);
-                    return set.isEmpty() ? null : set;
-                });
-            }
-            c.following(userIds);
-            for (long userId : userIds) {
-                followers.computeIfAbsent(userId, k -> ConcurrentHashMap.newKeySet()).add(c);
-            }
-        }
-        List<PresenceState.Entry> now = new ArrayList<>(userIds.size());
-        for (long userId : userIds) {
-            Set<Connection> theirs = byUser.getOrDefault(userId, Set.of());
-            boolean sameOrg = theirs.stream().allMatch(x -> x.orgId == c.orgId);
-            now.add(new PresenceState.Entry(Long.toString(userId),
-                    sameOrg ? presence.getOrDefault(userId, SetPresence.OFFLINE) : SetPresence.OFFLINE));
-        }
-        return now;
-    }
-
-    void setPresence(Connection c, String status) {
-        c.presence(status);
-        presenceMayHaveChanged(c.userId, c.orgId);
-    }
-
-    private void presenceMayHaveChanged(long userId, long orgId) {
-        String now;
-        synchronized (presence) {
-            Set<Connection> mine = byUser.getOrDefault(userId, Set.of());
-            now = mine.isEmpty() ? SetPresence.OFFLINE
-                    : mine.stream().anyMatch(x -> SetPresence.ONLINE.equals(x.presence())) ? SetPresence.ONLINE : SetPresence.AWAY;
-            String before = now.equals(SetPresence.OFFLINE) ? presence.remove(userId) : presence.put(userId, now);
-            if (now.equals(before == null ? SetPresence.OFFLINE : before)) {
-                return;
-            }
-        }
-        List<Connection> told = new ArrayList<>();
-        for (Connection f : followers.getOrDefault(userId, Set.of())) {
-            if (f.orgId == orgId) {
-                told.add(f);
-            }
-        }
-        toConnections(told, new PresenceChanged(Long.toString(userId), now));
+        presence.follow(c, Set.of());
+        presence.mayHaveChanged(c.userId, c.orgId);
     }
 
     /** The organization's users who are online or away on this node. */
     public List<PresenceEntry> presence(long orgId) {
-        return byOrg.getOrDefault(orgId, Set.of()).stream().map(c -> c.userId).distinct()
-                .map(id -> new PresenceEntry(Long.toString(id), presence.getOrDefault(id, SetPresence.OFFLINE)))
-                .filter(p -> !p.status().equals(SetPresence.OFFLINE)).toList();
+        return presence.of(byOrg.getOrDefault(orgId, Set.of()).stream().map(c -> c.userId).distinct().toList());
+    }
+
+    /** Presence of the users connected here: follow, set, changes. */
+    Presence presence() {
+        return presence;
+    }
+
+    /** The user's connections on this node (empty when none); a live view. */
+    Set<Connection> connectionsOf(long userId) {
+        return byUser.getOrDefault(userId, Set.of());
     }
 
     /** Asks every connection of {@code userId} to re-check its session (after a sign-out, suspension or role change). */
@@ -189,11 +139,11 @@ public final class ConnectionRegistry implements RoomEvents {
      * room of 20 costs one task per loop, not one per member. Tasks from one thread run in submission order
      * on each loop, so each connection sees one caller's events in call order.
      */
-    private void toConnections(Collection<Connection> targets, ServerMessage event) {
+    void toConnections(Collection<Connection> targets, ServerMessage event) {
         if (targets.isEmpty()) {
             return;
         }
-        ByteBuf encoded = encode(event);
+        ByteBuf encoded = EnvelopeCodec.encodeOnce(json, event);
         try {
             Map<EventLoop, List<Connection>> byLoop = new IdentityHashMap<>();
             for (Connection c : targets) {
@@ -237,37 +187,5 @@ public final class ConnectionRegistry implements RoomEvents {
         }
         ch.writeAndFlush(encoded.retainedDuplicate(), ch.voidPromise());
         deliveries.increment();
-    }
-
-    /**
-     * The whole WebSocket frame, header included, encoded once: server frames are not masked, so the bytes are
-     * the same for every recipient, and each write skips the frame encoder (written as a plain buffer, it passes
-     * the WebSocket and JSON encoders untouched; TLS, when on, still encrypts per connection below them). No
-     * extension is negotiated (the gateway allows none), so a frame is exactly header + payload.
-     */
-    private ByteBuf encode(ServerMessage event) {
-        byte[] payload;
-        try {
-            payload = json.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode " + event.type(), e);
-        }
-        return textFrame(payload);
-    }
-
-    /** A final, unmasked text frame (RFC 6455, section 5.2) holding {@code payload}. */
-    static ByteBuf textFrame(byte[] payload) {
-        int n = payload.length;
-        int header = n < 126 ? 2 : n < 65_536 ? 4 : 10;
-        ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(header + n);
-        frame.writeByte(0x81); // FIN, opcode 1 (text)
-        if (n < 126) {
-            frame.writeByte(n);
-        } else if (n < 65_536) {
-            frame.writeByte(126).writeShort(n);
-        } else {
-            frame.writeByte(127).writeLong(n);
-        }
-        return frame.writeBytes(payload);
     }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import jp.kairan.server.auth.Sessions;
 import jp.kairan.server.config.GatewayConfig;
-import jp.kairan.server.message.MessageService;
+import jp.kairan.server.message.Messages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +47,7 @@ public final class GatewayServer implements AutoCloseable {
     private EventLoopGroup workers;
     private Channel server;
 
-    public GatewayServer(GatewayConfig config, Clock clock, Sessions sessions, MessageService messages,
+    public GatewayServer(GatewayConfig config, Clock clock, Sessions sessions, Messages messages,
                          ConnectionRegistry registry, ObjectMapper json, MeterRegistry metrics) {
         this.config = config;
         this.registry = registry;
@@ -58,7 +58,7 @@ public final class GatewayServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.services = new GatewayServices(config, clock, sessions, messages, registry,
+        this.services = new GatewayServices(config, clock, SessionChecks.of(sessions), messages, registry,
                 new SendRateLimiter(config.sendsPerSecond(), config.sendBurst()), blocking,
                 reason -> Counter.builder("kairan.gateway.closes").description("Connections the server closed, by reason")
                         .tag("reason", reason).register(metrics).increment());

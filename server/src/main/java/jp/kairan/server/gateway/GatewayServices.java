@@ -2,9 +2,8 @@ package jp.kairan.server.gateway;
 
 import java.time.Clock;
 import java.util.concurrent.Executor;
-import jp.kairan.server.auth.Sessions;
 import jp.kairan.server.config.GatewayConfig;
-import jp.kairan.server.message.MessageService;
+import jp.kairan.server.message.Messages;
 
 /**
  * What every connection's session handler needs, built once per gateway.
@@ -12,13 +11,13 @@ import jp.kairan.server.message.MessageService;
  * @param config      gateway settings
  * @param clock       time
  * @param sessions    token and session checks (blocking: run them on {@code blocking})
- * @param messages    the message service (non-blocking)
+ * @param messages    the message commands (non-blocking; continue on the event loop they are given)
  * @param registry    connections and fan-out
  * @param sendLimiter per-user send rate
  * @param blocking    bounded executor for the few blocking calls (token checks)
  * @param closes      counts connections the server closes, by reason
  */
-record GatewayServices(GatewayConfig config, Clock clock, Sessions sessions, MessageService messages,
+record GatewayServices(GatewayConfig config, Clock clock, SessionChecks sessions, Messages messages,
                        ConnectionRegistry registry, SendRateLimiter sendLimiter, Executor blocking,
                        java.util.function.Consumer<String> closes) {
 

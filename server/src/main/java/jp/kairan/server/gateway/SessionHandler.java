@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,7 +49,7 @@ import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.Origin;
 import jp.kairan.server.auth.ProofRequest;
 import jp.kairan.server.auth.Sessions;
-import jp.kairan.server.message.MessageService;
+import jp.kairan.server.message.Messages;
 import jp.kairan.server.access.Principal;
 import jp.kairan.server.org.UserProfile;
 import jp.kairan.server.org.UserStatus;
@@ -98,8 +99,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        this.origin = new Origin(remote == null ? "?" : remote.getAddress().getHostAddress(), connectionId);
+        String ip = ctx.channel().remoteAddress() instanceof InetSocketAddress remote ? remote.getAddress().getHostAddress() : "?";
+        this.origin = new Origin(ip, connectionId);
     }
 
     @Override
@@ -157,37 +158,40 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void dispatch(ClientMessage msg) {
-        MessageService messages = services.messages();
+        // Every command passes this connection's event loop: the service continues its CPU work there, never on a
+        // database thread. Replies are written through the channel, which is safe from the thread a future completes on.
+        Messages messages = services.messages();
+        EventExecutor loop = ctx.executor();
         if (msg instanceof SendMessage send) {
             if (!services.sendLimiter().tryAcquire(principal.userId(), System.nanoTime())) {
                 reply(ErrorReply.of(send.id(), ErrorCode.RATE_LIMITED, "at most " + services.config().sendsPerSecond() + " per second"));
                 return;
             }
-            answer(send.id(), messages.send(principal, displayName, send, origin).thenApply(s -> new MessageAck(send.id(),
+            answer(send.id(), messages.send(principal, displayName, send, origin, loop).thenApply(s -> new MessageAck(send.id(),
                     send.roomId(), s.message().id(), s.message().seq(), s.message().sentAt(), s.duplicate())));
         } else if (msg instanceof SyncMessages sync) {
-            answer(sync.id(), messages.sync(principal, sync));
+            answer(sync.id(), messages.sync(principal, sync, loop));
         } else if (msg instanceof MarkRead read) {
-            answer(read.id(), messages.markRead(principal, read).thenApply(v -> new Ok(read.id())));
+            answer(read.id(), messages.markRead(principal, read, loop).thenApply(v -> new Ok(read.id())));
         } else if (msg instanceof StartTyping typing) {
             typing(typing);
         } else if (msg instanceof FetchHistory history) {
-            answer(history.id(), messages.history(principal, history));
+            answer(history.id(), messages.history(principal, history, loop));
         } else if (msg instanceof EditMessage edit) {
-            answer(edit.id(), messages.edit(principal, edit, origin).thenApply(v -> new Ok(edit.id())));
+            answer(edit.id(), messages.edit(principal, edit, origin, loop).thenApply(v -> new Ok(edit.id())));
         } else if (msg instanceof DeleteMessage delete) {
-            answer(delete.id(), messages.delete(principal, delete, origin).thenApply(v -> new Ok(delete.id())));
+            answer(delete.id(), messages.delete(principal, delete, origin, loop).thenApply(v -> new Ok(delete.id())));
         } else if (msg instanceof AddReaction r) {
-            answer(r.id(), messages.react(principal, r.roomId(), r.messageId(), r.emoji(), true).thenApply(v -> new Ok(r.id())));
+            answer(r.id(), messages.react(principal, r.roomId(), r.messageId(), r.emoji(), true, loop).thenApply(v -> new Ok(r.id())));
         } else if (msg instanceof RemoveReaction r) {
-            answer(r.id(), messages.react(principal, r.roomId(), r.messageId(), r.emoji(), false).thenApply(v -> new Ok(r.id())));
+            answer(r.id(), messages.react(principal, r.roomId(), r.messageId(), r.emoji(), false, loop).thenApply(v -> new Ok(r.id())));
         } else if (msg instanceof SetPresence presence) {
-            services.registry().setPresence(connection, presence.status());
+            services.registry().presence().set(connection, presence.status());
             reply(new Ok(presence.id()));
         } else if (msg instanceof SubscribePresence sub) {
             Set<Long> ids = new HashSet<>();
             sub.userIds().forEach(u -> ids.add(Long.parseLong(u)));
-            reply(new PresenceState(sub.id(), services.registry().follow(connection, ids)));
+            reply(new PresenceState(sub.id(), services.registry().presence().follow(connection, ids)));
         } else if (msg instanceof Authenticate auth) {
             if (!authenticating) {
                 authenticate(auth);
@@ -206,7 +210,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             lastTyping.clear();
         }
         lastTyping.put(typing.roomId(), now);
-        answer(typing.id(), services.messages().typing(principal, typing.roomId()).thenApply(v -> null));
+        answer(typing.id(), services.messages().typing(principal, typing.roomId(), ctx.executor()).thenApply(v -> null));
     }
 
     /** Writes the future's reply, or the error it failed with. A null reply writes nothing. */

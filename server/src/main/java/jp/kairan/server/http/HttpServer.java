@@ -5,7 +5,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 import jp.kairan.protocol.api.ClientConfig;
 import jp.kairan.protocol.api.PresenceEntry;
-import jp.kairan.server.message.MessageService;
+import jp.kairan.server.message.MessageReads;
 import jp.kairan.server.room.RoomService;
 import jp.kairan.server.ceiling.Policies;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,7 +49,7 @@ public final class HttpServer {
 
     public HttpServer(HttpConfig config, ObjectMapper json, BooleanSupplier databaseReady, AuditQuery auditLog,
                       OrgService orgs, Departments departments,
-                      AuthServices auth, RoomService rooms, MessageService messages, Policies policies,
+                      AuthServices auth, RoomService rooms, MessageReads messages, Policies policies,
                       jp.kairan.server.retention.RetentionService retention, jp.kairan.server.export.ExportService exports,
                       jp.kairan.server.search.SearchService search, LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig, PrometheusMeterRegistry metrics,
                       java.time.Clock clock) {

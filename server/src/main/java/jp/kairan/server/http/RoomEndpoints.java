@@ -12,7 +12,7 @@ import jp.kairan.protocol.api.PresenceEntry;
 import jp.kairan.protocol.api.UpdateMemberRequest;
 import jp.kairan.protocol.api.UpdateRoomRequest;
 import jp.kairan.server.error.KairanException;
-import jp.kairan.server.message.MessageService;
+import jp.kairan.server.message.MessageReads;
 import jp.kairan.server.org.OrgService;
 import jp.kairan.server.access.Principal;
 import jp.kairan.server.room.RoomService;
@@ -21,11 +21,11 @@ import jp.kairan.server.room.RoomService;
 final class RoomEndpoints {
     private final OrgService orgs;
     private final RoomService rooms;
-    private final MessageService messages;
+    private final MessageReads messages;
     private final LongFunction<List<PresenceEntry>> presence;
     private final ClientConfig clientConfig;
 
-    RoomEndpoints(OrgService orgs, RoomService rooms, MessageService messages,
+    RoomEndpoints(OrgService orgs, RoomService rooms, MessageReads messages,
                   LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig) {
         this.orgs = orgs;
         this.rooms = rooms;

@@ -17,11 +17,12 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import jp.kairan.protocol.ErrorCode;
+import jp.kairan.protocol.MessagePosted;
 import jp.kairan.protocol.MessageView;
 import jp.kairan.server.error.KairanException;
+import jp.kairan.server.room.RoomEvents;
 import jp.kairan.server.search.SearchOutbox;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.DatabaseException;
@@ -44,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * the commit are the messages published and the senders' futures completed. A full lane queue fails the send
  * at once with {@code server_busy}.
  *
+ * <p>Threads: {@link #submit} runs on the caller's thread (a queue offer); everything else on the lane's thread
+ * {@code kairan-messages-n}: the transaction (on the lane's own connection, not on {@code kairan-db-n}), then
+ * {@code message.posted} to {@link RoomEvents} in seq order, then the senders' futures, whose continuations
+ * therefore start on the lane and must only hand off.
+ *
  * <p>When a batch fails on a constraint (the same key sent through two nodes at once), it is retried once,
  * then each send is stored alone, so one bad send cannot fail its neighbours.
  */
@@ -53,7 +59,7 @@ final class GroupCommit implements AutoCloseable {
     private final Database db;
     private final Clock clock;
     private final MessageRepository repository;
-    private final Consumer<List<Posted>> publisher;
+    private final RoomEvents events;
     private final SearchOutbox searchOutbox;
     private final int maxBatch;
     private final Lane[] lanes;
@@ -63,15 +69,15 @@ final class GroupCommit implements AutoCloseable {
     private volatile boolean closing;
 
     /**
-     * @param publisher called on the lane thread after each commit with the new messages in seq order per room
+     * @param events where each commit's new messages go, on the lane thread, in seq order per room
      */
-    GroupCommit(Database db, Clock clock, MessageRepository repository, Consumer<List<Posted>> publisher,
+    GroupCommit(Database db, Clock clock, MessageRepository repository, RoomEvents events,
                 SearchOutbox searchOutbox, int lanes, int queueCapacity, int maxBatch, MeterRegistry metrics) {
         this.db = db;
         this.searchOutbox = searchOutbox;
         this.clock = clock;
         this.repository = repository;
-        this.publisher = publisher;
+        this.events = events;
         this.maxBatch = maxBatch;
         this.commitTimer = Timer.builder("kairan.messages.commit").description("Group-commit transactions")
                 .publishPercentiles(0.5, 0.99).register(metrics);
@@ -160,7 +166,7 @@ final class GroupCommit implements AutoCloseable {
 
     private void store(List<PendingSend> batch) {
         long start = System.nanoTime();
-        Map<PendingSend, Object> outcomes;
+        Map<PendingSend, Outcome> outcomes;
         try {
             outcomes = commit(batch);
         } catch (DatabaseException e) {
@@ -176,10 +182,10 @@ final class GroupCommit implements AutoCloseable {
             commitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             batchSizes.record(batch.size());
         }
-        List<Posted> fresh = new ArrayList<>();
+        List<PendingSend> fresh = new ArrayList<>();
         for (PendingSend send : batch) {
             if (outcomes.get(send) instanceof Stored s && !s.duplicate()) {
-                fresh.add(new Posted(send.room(), s.message()));
+                fresh.add(send);
             }
         }
         stored.increment(fresh.size());
@@ -187,27 +193,33 @@ final class GroupCommit implements AutoCloseable {
             searchOutbox.wake();
         }
         try {
-            publisher.accept(fresh);
+            for (PendingSend send : fresh) {
+                MessageView message = ((Stored) outcomes.get(send)).message();
+                events.toRoom(send.room(), new MessagePosted(message.roomId(), message));
+            }
         } catch (RuntimeException e) {
             log.error("publishing {} stored messages failed; members will fetch them on resume", fresh.size(), e);
         }
         for (PendingSend send : batch) {
-            Object outcome = outcomes.get(send);
+            Outcome outcome = outcomes.get(send);
             if (outcome instanceof Stored s) {
                 send.result().complete(s);
+            } else if (outcome instanceof Outcome.Refused r) {
+                send.result().completeExceptionally(r.reason());
             } else {
-                send.result().completeExceptionally((Throwable) outcome);
+                // A SameAs is settled by resolveInBatchDuplicates before the commit returns.
+                send.result().completeExceptionally(new IllegalStateException("send " + send.cmd().id() + " was not settled"));
             }
         }
     }
 
-    private Map<PendingSend, Object> retryAlone(List<PendingSend> batch) {
-        Map<PendingSend, Object> outcomes = new HashMap<>();
+    private Map<PendingSend, Outcome> retryAlone(List<PendingSend> batch) {
+        Map<PendingSend, Outcome> outcomes = new HashMap<>();
         for (PendingSend send : batch) {
             try {
                 outcomes.putAll(commit(List.of(send)));
             } catch (RuntimeException e) {
-                outcomes.put(send, e);
+                outcomes.put(send, new Outcome.Refused(e));
             }
         }
         return outcomes;
@@ -218,10 +230,10 @@ final class GroupCommit implements AutoCloseable {
         batch.forEach(send -> send.result().completeExceptionally(e));
     }
 
-    /** One transaction for the batch; the value per send is a {@link Stored} or the exception refusing it. */
-    private Map<PendingSend, Object> commit(List<PendingSend> batch) {
+    /** One transaction for the batch; each send's outcome is settled: {@link Stored} or {@link Outcome.Refused}. */
+    private Map<PendingSend, Outcome> commit(List<PendingSend> batch) {
         return db.callOnThisThread(tx -> {
-            Map<PendingSend, Object> outcomes = new LinkedHashMap<>();
+            Map<PendingSend, Outcome> outcomes = new LinkedHashMap<>();
             List<PendingSend> toStore = dropDuplicates(tx, batch, outcomes);
             Map<Long, MessageRepository.Row> quoted = repository.byIds(tx, toStore.stream()
                     .filter(s -> s.cmd().replyTo() != null).map(s -> Long.parseLong(s.cmd().replyTo())).collect(Collectors.toSet()));
@@ -236,27 +248,27 @@ final class GroupCommit implements AutoCloseable {
                 if (send.cmd().replyTo() != null) {
                     MessageRepository.Row q = quoted.get(Long.parseLong(send.cmd().replyTo()));
                     if (q == null || q.roomId() != send.roomId()) {
-                        outcomes.put(send, new KairanException(ErrorCode.INVALID_MESSAGE,
-                                "replyTo: no such message in this room", "replyTo"));
+                        outcomes.put(send, new Outcome.Refused(new KairanException(ErrorCode.INVALID_MESSAGE,
+                                "replyTo: no such message in this room", "replyTo")));
                         continue;
                     }
-                    replyTo = MessageRepository.replyRef(q);
+                    replyTo = MessageViews.replyRef(q);
                 }
                 long seq = lastSeq.merge(send.roomId(), 1L, Long::sum);
                 long id = Ids.next();
                 boolean all = Boolean.TRUE.equals(send.cmd().mentionAll());
                 String mentions = send.mentioned().isEmpty() ? null
                         : send.mentioned().stream().map(String::valueOf).collect(Collectors.joining(","));
-                rows.add(new MessageRepository.NewMessage(id, send.roomId(), seq, send.senderId(), send.cmd().id(),
-                        send.cmd().text(), now, replyTo == null ? null : Long.parseLong(replyTo.messageId()), mentions, all));
+                MessageRepository.NewMessage row = new MessageRepository.NewMessage(id, send.roomId(), seq, send.senderId(),
+                        send.cmd().id(), send.cmd().text(), now, replyTo == null ? null : Long.parseLong(replyTo.messageId()),
+                        mentions, all);
+                rows.add(row);
                 Set<Long> notified = new HashSet<>(all ? send.room().memberIds() : send.mentioned());
                 notified.remove(send.senderId());
                 if (!notified.isEmpty()) {
                     mentionRows.put(id, List.copyOf(notified));
                 }
-                outcomes.put(send, new Stored(new MessageView(Long.toString(id), Long.toString(send.roomId()), seq,
-                        Long.toString(send.senderId()), send.senderName(), send.cmd().text(), now, null, false, replyTo,
-                        send.mentioned().stream().map(String::valueOf).toList(), all, List.of()), false));
+                outcomes.put(send, new Stored(MessageViews.view(row.row(send.senderName()), replyTo, null), false));
             }
             if (!rows.isEmpty()) {
                 repository.insert(tx, rows, mentionRows);
@@ -279,7 +291,7 @@ final class GroupCommit implements AutoCloseable {
      * Answers sends whose key was used before (in the database or earlier in this batch) with the earlier
      * message, or with {@code idempotency_conflict} when the room or text differs; returns the rest.
      */
-    private List<PendingSend> dropDuplicates(Tx tx, List<PendingSend> batch, Map<PendingSend, Object> outcomes) {
+    private List<PendingSend> dropDuplicates(Tx tx, List<PendingSend> batch, Map<PendingSend, Outcome> outcomes) {
         Map<String, MessageRepository.Earlier> earlier = new HashMap<>();
         for (MessageRepository.Earlier e : repository.findByKeys(tx, batch.stream().map(s -> s.cmd().id()).collect(Collectors.toSet()))) {
             earlier.put(e.senderId() + ":" + e.clientKey(), e);
@@ -292,13 +304,11 @@ final class GroupCommit implements AutoCloseable {
             if (e != null) {
                 // A deleted message (no body) answers its retries as the duplicate it is.
                 outcomes.put(send, e.roomId() == send.roomId() && (e.body() == null || send.cmd().text().equals(e.body()))
-                        ? new Stored(new MessageView(Long.toString(e.id()), Long.toString(e.roomId()), e.seq(),
-                        Long.toString(e.senderId()), send.senderName(), e.body(), e.sentAt(), null, false, null, List.of(),
-                        false, List.of()), true)
+                        ? new Stored(MessageViews.view(e.row(send.senderName()), null, null), true)
                         : conflict(send));
             } else if (firstInBatch.containsKey(key)) {
                 // Settled after the batch's outcomes are known: see resolveInBatchDuplicates.
-                outcomes.put(send, firstInBatch.get(key));
+                outcomes.put(send, new Outcome.SameAs(firstInBatch.get(key)));
             } else {
                 firstInBatch.put(key, send);
                 rest.add(send);
@@ -308,11 +318,12 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /** A send repeated within one batch gets the outcome of its first copy. */
-    private static void resolveInBatchDuplicates(Map<PendingSend, Object> outcomes) {
-        for (Map.Entry<PendingSend, Object> e : outcomes.entrySet()) {
-            if (e.getValue() instanceof PendingSend first) {
+    private static void resolveInBatchDuplicates(Map<PendingSend, Outcome> outcomes) {
+        for (Map.Entry<PendingSend, Outcome> e : outcomes.entrySet()) {
+            if (e.getValue() instanceof Outcome.SameAs same) {
+                PendingSend first = same.first();
                 PendingSend send = e.getKey();
-                Object firstOutcome = outcomes.get(first);
+                Outcome firstOutcome = outcomes.get(first);
                 if (firstOutcome instanceof Stored s) {
                     e.setValue(first.roomId() == send.roomId() && first.cmd().text().equals(send.cmd().text())
                             ? new Stored(s.message(), true) : conflict(send));
@@ -323,7 +334,8 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private static KairanException conflict(PendingSend send) {
-        return new KairanException(ErrorCode.IDEMPOTENCY_CONFLICT, "id " + send.cmd().id() + " was used for another message");
+    private static Outcome.Refused conflict(PendingSend send) {
+        return new Outcome.Refused(new KairanException(ErrorCode.IDEMPOTENCY_CONFLICT,
+                "id " + send.cmd().id() + " was used for another message"));
     }
 }

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import jp.kairan.protocol.MessageView;
 import jp.kairan.server.store.Tx;
 import jp.kairan.server.store.UtcTimes;
 
@@ -33,10 +31,18 @@ final class MessageRepository {
     /** The columns a send stores. */
     record NewMessage(long id, long roomId, long seq, long senderId, String clientKey, String body, Instant sentAt,
                       Long replyToId, String mentions, boolean mentionAll) {
+        /** As read back: what the members see of it. */
+        Row row(String senderName) {
+            return new Row(id, roomId, seq, senderId, senderName, body, sentAt, null, null, replyToId, mentions, mentionAll);
+        }
     }
 
     /** An earlier send found by its idempotency key. */
     record Earlier(long id, long roomId, long seq, long senderId, String clientKey, String body, Instant sentAt) {
+        /** Enough of it to acknowledge a retry: no reply, mentions or reactions. */
+        Row row(String senderName) {
+            return new Row(id, roomId, seq, senderId, senderName, body, sentAt, null, null, null, null, false);
+        }
     }
 
     /** A message's facts needed to authorize a change, read under a row lock. */
@@ -387,34 +393,6 @@ final class MessageRepository {
                 return counts;
             }
         });
-    }
-
-    static MessageView view(Row r, MessageView.ReplyRef replyTo, Map<String, List<String>> reactions) {
-        List<MessageView.Reaction> rs = reactions == null ? List.of()
-                : reactions.entrySet().stream().map(e -> new MessageView.Reaction(e.getKey(), e.getValue())).toList();
-        return new MessageView(Long.toString(r.id()), Long.toString(r.roomId()), r.seq(), Long.toString(r.senderId()),
-                r.senderName(), r.deletedAt() == null ? r.body() : null, r.sentAt(), r.editedAt(), r.deletedAt() != null,
-                replyTo, mentionList(r.mentions()), r.mentionAll(), rs);
-    }
-
-    static MessageView.ReplyRef replyRef(Row quoted) {
-        return new MessageView.ReplyRef(Long.toString(quoted.id()), quoted.seq(), Long.toString(quoted.senderId()),
-                quoted.deletedAt() == null ? excerpt(quoted.body()) : null);
-    }
-
-    static String excerpt(String body) {
-        if (body == null) {
-            return null;
-        }
-        int end = Math.min(body.length(), MessageView.ReplyRef.EXCERPT_CHARS);
-        if (end < body.length() && Character.isHighSurrogate(body.charAt(end - 1))) {
-            end--;
-        }
-        return body.substring(0, end);
-    }
-
-    static List<String> mentionList(String column) {
-        return column == null || column.isEmpty() ? List.of() : Arrays.asList(column.split(","));
     }
 
     private static List<Row> rows(PreparedStatement ps) throws SQLException {

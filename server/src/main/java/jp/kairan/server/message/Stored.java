@@ -8,5 +8,5 @@ import jp.kairan.protocol.MessageView;
  * @param message   the message
  * @param duplicate true when the idempotency key had been used and nothing new was stored
  */
-public record Stored(MessageView message, boolean duplicate) {
+public record Stored(MessageView message, boolean duplicate) implements Outcome {
 }

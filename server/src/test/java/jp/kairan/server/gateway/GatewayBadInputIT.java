@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import jp.kairan.server.testing.Eventually;
 import jp.kairan.server.testing.TestServer;
 import jp.kairan.server.testing.TestServer.Response;
 import jp.kairan.server.testing.TestServer.SignedIn;
@@ -203,7 +204,14 @@ class GatewayBadInputIT {
         WebSocket stalled = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("kairan.v1")
                 .buildAsync(URI.create(server.gatewayUrl()), WsClient.readingOnlyTheFirstFrame(hello)).get(10, TimeUnit.SECONDS);
         stalled.sendText(WsClient.authenticateFrame(bob.accessToken(), server.gatewayUrl(), hello.get(10, TimeUnit.SECONDS)), true).join();
-        Thread.sleep(500);
+        Eventually.within(Duration.ofSeconds(10)).until("bob's stalled connection is authenticated (bob online)", () -> {
+            for (JsonNode p : server.get("/api/v1/presence", alice.accessToken()).body()) {
+                if (p.path("userId").asText().equals(bob.userId())) {
+                    return true;
+                }
+            }
+            return false;
+        });
         String big = "長文".repeat(2000);
         try (WsClient a = WsClient.signedIn(server.gatewayUrl(), alice.accessToken())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import jp.kairan.server.testing.Eventually;
 import jp.kairan.server.testing.TestServer;
 import jp.kairan.server.testing.TestServer.SignedIn;
 import jp.kairan.server.testing.WsClient;
@@ -46,9 +48,9 @@ class GatewayLivenessIT {
              WsClient w = WsClient.signedIn(server.gatewayUrl(), writer.accessToken())) {
             for (int i = 0; i < 10; i++) {
                 w.request(Map.of("type", "message.send", "id", "live-" + i, "roomId", roomId, "text", "お知らせ " + i));
-                Thread.sleep(500);
+                // Five seconds in all of receiving only, well past the 3 s idle timeout: the JDK client answers the pings.
+                Eventually.within(Duration.ofMillis(500)).never("the receiving member's connection closed", r::isClosed);
             }
-            // Five seconds of receiving only, well past the 3 s idle timeout: the JDK client answers the pings.
             assertThat(r.isClosed()).isFalse();
             assertThat(r.request(Map.of("type", "message.sync", "id", "still", "roomId", roomId, "afterSeq", 0)).path("type").asText())
                     .isEqualTo("message.page");
@@ -62,12 +64,12 @@ class GatewayLivenessIT {
         WebSocket deaf = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("kairan.v1")
                 .buildAsync(URI.create(server.gatewayUrl()), WsClient.readingOnlyTheFirstFrame(hello)).get(10, TimeUnit.SECONDS);
         deaf.sendText(WsClient.authenticateFrame(reader.accessToken(), server.gatewayUrl(), hello.get(10, TimeUnit.SECONDS)), true).join();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (idleCloses() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(200);
+        try {
+            Eventually.within(Duration.ofSeconds(15)).every(Duration.ofMillis(200))
+                    .until("an idle close is counted", () -> idleCloses() > 0);
+        } finally {
+            deaf.abort();
         }
-        deaf.abort();
-        assertThat(idleCloses()).isPositive();
     }
 
     private static double idleCloses() {

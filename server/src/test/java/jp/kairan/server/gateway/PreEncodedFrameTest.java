@@ -17,7 +17,7 @@ class PreEncodedFrameTest {
         for (int length : new int[] {0, 1, 125, 126, 127, 1_000, 65_535, 65_536, 70_000}) {
             byte[] payload = "あ".repeat(length / 3 + 1).getBytes(StandardCharsets.UTF_8);
             byte[] exact = java.util.Arrays.copyOf(payload, length);
-            ByteBuf ours = ConnectionRegistry.textFrame(exact);
+            ByteBuf ours = EnvelopeCodec.textFrame(exact);
             EmbeddedChannel netty = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
             netty.writeOutbound(new TextWebSocketFrame(io.netty.buffer.Unpooled.wrappedBuffer(exact)));
             ByteBuf theirs = io.netty.buffer.Unpooled.buffer();
