@@ -54,7 +54,7 @@ public final class HttpServer {
         this.config = config;
         ApiRouter api = new ApiRouter(json, auth.sessions(), metrics, config.maxBodyBytes(), config.trustForwardedFor(),
                 config.secureTransport());
-        new AuthEndpoints(auth, config.secureTransport()).register(api);
+        new AuthEndpoints(auth, config.secureTransport(), clock).register(api);
         new DeviceEndpoints(auth).register(api);
         new OrgEndpoints(db, orgs, departments, auth.accounts()).register(api);
         new RoomEndpoints(db, orgs, departments, rooms, messages, presence, clientConfig).register(api);
