@@ -1,9 +1,14 @@
 package jp.kairan.server.auth;
 
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.api.LoginStep;
 import jp.kairan.server.audit.Origin;
 import jp.kairan.server.device.DeviceService;
@@ -50,6 +55,43 @@ final class DeviceBinding {
         } catch (DpopVerifier.Rejected e) {
             return new Presented(null, e);
         }
+    }
+
+    /**
+     * Verifies a proof that a step cannot go without (registering, waiting), before the step's transaction.
+     *
+     * @param missing why the step needs it, when it is absent
+     * @throws KairanException {@code dpop_invalid}
+     */
+    DpopVerifier.Proof verify(ProofRequest proof, String missing) {
+        if (proof == null || proof.proof() == null) {
+            throw new KairanException(ErrorCode.DPOP_INVALID, missing);
+        }
+        return dpop.verify(proof.proof(), proof.method(), proof.url(), null, null);
+    }
+
+    /**
+     * The key a browser registers, as a JWK, proven by the request's proof (which it must have signed). Before the
+     * step's transaction.
+     *
+     * @throws KairanException {@code invalid_field} for a key that is not EC P-256, {@code dpop_invalid} for a proof
+     *                         missing, invalid or signed by another key
+     */
+    ECKey provenKey(Map<String, Object> publicKey, ProofRequest proof) {
+        ECKey key;
+        try {
+            if (publicKey == null) {
+                throw KairanException.invalidField("publicKey", "required");
+            }
+            key = DpopVerifier.publicKey(JWK.parse(publicKey));
+        } catch (ParseException | DpopVerifier.Rejected e) {
+            throw KairanException.invalidField("publicKey", "an EC P-256 public key as a JWK (kty, crv, x, y)");
+        }
+        DpopVerifier.Proof p = verify(proof, "registration needs a proof by the key");
+        if (!p.jkt().equals(DpopVerifier.thumbprint(key))) {
+            throw new KairanException(ErrorCode.DPOP_INVALID, "the proof is not signed by publicKey");
+        }
+        return key;
     }
 
     /**

@@ -57,7 +57,6 @@ public final class LoginService {
     private final PasswordPolicy policy;
     private final Path setupPasswordFile;
     private final DeviceService devices;
-    private final DpopVerifier dpop;
     private final LoginTicketRepository tickets = new LoginTicketRepository();
     private final LoginCounts counts;
     private final PasswordCheck passwords;
@@ -79,7 +78,6 @@ public final class LoginService {
         this.policy = new PasswordPolicy(config.passwordMinLength());
         this.setupPasswordFile = setupPasswordFile;
         this.devices = devices;
-        this.dpop = dpop;
         this.counts = new LoginCounts(metrics);
         this.passwords = new PasswordCheck(db, clock, config, orgs, credentials, throttle, audit, counts);
         this.binding = new DeviceBinding(clock, config.devicePendingTtl(), devices, dpop, tickets);
@@ -258,23 +256,8 @@ public final class LoginService {
     public Result registerDevice(String ticket, String name, Map<String, Object> publicKey, String userAgent, Origin origin,
                                  ProofRequest proof) {
         throttle.attempt(origin.ip());
-        com.nimbusds.jose.jwk.ECKey key;
-        try {
-            if (publicKey == null) {
-                throw KairanException.invalidField("publicKey", "required");
-            }
-            key = DpopVerifier.publicKey(com.nimbusds.jose.jwk.JWK.parse(publicKey));
-        } catch (java.text.ParseException | DpopVerifier.Rejected e) {
-            throw KairanException.invalidField("publicKey", "an EC P-256 public key as a JWK (kty, crv, x, y)");
-        }
+        com.nimbusds.jose.jwk.ECKey key = binding.provenKey(publicKey, proof);
         String jkt = DpopVerifier.thumbprint(key);
-        if (proof == null || proof.proof() == null) {
-            throw new KairanException(ErrorCode.DPOP_INVALID, "registration needs a proof by the key");
-        }
-        DpopVerifier.Proof p = dpop.verify(proof.proof(), proof.method(), proof.url(), null, null);
-        if (!p.jkt().equals(jkt)) {
-            throw new KairanException(ErrorCode.DPOP_INVALID, "the proof is not signed by publicKey");
-        }
         record Registration(SignInOutcome outcome, UserProfile user, jp.kairan.protocol.api.Device registered) {
         }
         Registration r = flow.onTicket(ticket, SignInStep.DEVICE_REGISTER, ctx -> {
@@ -296,10 +279,7 @@ public final class LoginService {
      * Done once an approver approved the device; {@code device_rejected} or {@code device_revoked} when it is over.
      */
     public Result waitForDevice(String ticket, Origin origin, ProofRequest proof) {
-        if (proof == null || proof.proof() == null) {
-            throw new KairanException(ErrorCode.DPOP_INVALID, "waiting needs a proof by the pending device");
-        }
-        DpopVerifier.Proof p = dpop.verify(proof.proof(), proof.method(), proof.url(), null, null);
+        DpopVerifier.Proof p = binding.verify(proof, "waiting needs a proof by the pending device");
         return flow.conclude(flow.onTicket(ticket, SignInStep.DEVICE_PENDING, ctx -> {
             DeviceState device = devices.find(ctx.tx(), ctx.ticket().deviceId())
                     .orElseThrow(() -> new KairanException(ErrorCode.LOGIN_EXPIRED, "the device is gone"));
