@@ -88,8 +88,10 @@ public final class KairanServer implements AutoCloseable {
         this.orgs = new OrgService(db, clock, audit);
         this.departments = new Departments(db, clock, audit);
         this.mail = new MailSender(config.mail(), clock);
+        var devices = new jp.kairan.server.device.DeviceService(db, clock, audit, orgs, mail, config.mail().enabled(),
+                AuthServices.deviceSessions(clock));
         this.auth = new AuthServices(db, clock, config.auth(), orgs, audit, mail, config.mail().enabled(), metrics,
-                config.dataDir());
+                config.dataDir(), devices);
         auth.start();
         this.registry = new ConnectionRegistry(json, config.gateway().writeBufferHighBytes(), metrics);
         auth.sessions().onUserChanged(registry::userChanged);

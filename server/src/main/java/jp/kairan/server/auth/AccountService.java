@@ -256,7 +256,7 @@ public final class AccountService {
         if (secret == null) {
             throw KairanException.conflict("TOTP enrolment was not started or has expired");
         }
-        var step = credentials.totp().verify(secret, LoginService.normalizeCode(code), clock.instant(), 0);
+        var step = credentials.totp().verify(secret, SignInText.normalizeCode(code), clock.instant(), 0);
         if (step.isEmpty()) {
             throw new KairanException(ErrorCode.OTP_INVALID, "wrong enrolment code");
         }

@@ -34,9 +34,10 @@ public final class AuthServices {
      * @param mail        the mail sender; {@code mailEnabled} false means e-mailed codes are not offered
      * @param metrics     registry for sign-in counters, may be null
      * @param dataDir     where the operator's setup password file lives
+     * @param devices     the devices, made with {@link #deviceSessions} as their session revoker
      */
     public AuthServices(Database db, Clock clock, AuthConfig config, OrgService orgs, AuditService audit,
-                        MailSender mail, boolean mailEnabled, MeterRegistry metrics, Path dataDir) {
+                        MailSender mail, boolean mailEnabled, MeterRegistry metrics, Path dataDir, DeviceService devices) {
         SecureRandom random = new SecureRandom();
         Secrets secrets = new Secrets(random);
         PasswordHasher hasher = new PasswordHasher(
@@ -47,7 +48,7 @@ public final class AuthServices {
         LoginThrottle throttle = new LoginThrottle(config.ipAttemptsPerMinute(), config.lockoutThreshold(),
                 config.lockoutDuration(), Ticker.systemTicker());
         this.dpop = new DpopVerifier(clock);
-        this.devices = new DeviceService(db, clock, audit, orgs, mail, mailEnabled, refreshTokens::revokeDevice);
+        this.devices = devices;
         this.login = new LoginService(db, clock, config, orgs, credentials, secrets, throttle, refreshTokens, tokens,
                 audit, mail, mailEnabled, metrics, dataDir.resolve(AccountService.SETUP_PASSWORD_FILE), devices, dpop);
         this.sessions = new Sessions(db, config, orgs, credentials, refreshTokens, tokens, audit, devices, dpop);
@@ -56,9 +57,18 @@ public final class AuthServices {
                 config.passwordMinLength());
     }
 
+    /**
+     * What a device revocation calls in its transaction to end the device's sign-in sessions (its refresh token
+     * families), for {@link DeviceService}, which is made before this.
+     */
+    public static DeviceService.SessionRevoker deviceSessions(Clock clock) {
+        RefreshTokenRepository refreshTokens = new RefreshTokenRepository();
+        return (tx, deviceId) -> refreshTokens.revokeDevice(tx, deviceId, clock.instant());
+    }
+
     /** The entity classes of this feature, for the session factory. */
     public static List<Class<?>> entityClasses() {
-        List<Class<?>> all = new ArrayList<>(Credentials.entityClasses());
+        List<Class<?>> all = new ArrayList<>(CredentialRepository.entityClasses());
         all.add(LoginTicketEntity.class);
         all.add(RefreshTokenEntity.class);
         all.add(SigningKeyEntity.class);

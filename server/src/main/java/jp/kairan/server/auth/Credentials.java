@@ -1,25 +1,25 @@
 package jp.kairan.server.auth;
 
-import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import jp.kairan.server.store.Tx;
 
 /**
  * Sign-in secrets of users: the Argon2id password hash, the TOTP secret and its last used step, and the
- * failed-attempt counter with the lock. Argon2id runs outside transactions (it takes tens of milliseconds);
- * this class only reads and writes rows. Thread-safe.
+ * failed-attempt counter with the lock. Holds the rules (when a failure locks, one TOTP step signs in once);
+ * the rows are {@link CredentialRepository}'s. Argon2id runs outside transactions (it takes tens of milliseconds);
+ * the methods that take a {@link Tx} only read and write rows. Thread-safe.
  */
 public final class Credentials {
     private final Clock clock;
     private final HashingGate hasher;
     private final Totp totp = new Totp();
+    private final CredentialRepository repo = new CredentialRepository();
 
     Credentials(Clock clock, PasswordHasher hasher) {
         this.clock = clock;
@@ -38,74 +38,48 @@ public final class Credentials {
         }
     }
 
-    static List<Class<?>> entityClasses() {
-        return List.of(CredentialEntity.class);
-    }
-
     /** Creates the row with an already computed hash (the caller hashed outside the transaction). */
     void create(Tx tx, long userId, String passwordHash) {
-        CredentialEntity e = new CredentialEntity();
-        e.userId = userId;
-        e.passwordHash = passwordHash;
-        e.mustChangePassword = true;
-        e.updatedAt = clock.instant();
-        tx.session().persist(e);
+        repo.insert(tx, userId, passwordHash, true, clock.instant());
     }
 
     Snapshot snapshot(Tx tx, long userId) {
-        CredentialEntity e = entity(tx, userId);
-        return new Snapshot(e.userId, e.passwordHash, e.mustChangePassword, e.totpSecret, e.totpLastStep,
-                e.failedAttempts, e.lockedUntil);
+        return repo.snapshot(tx, userId);
     }
 
-    /** Counts a failure; returns true when this failure locked the account. */
+    /**
+     * Counts a failure; returns true when this failure locked the account. A lock that has run out starts the count
+     * afresh; failures while locked count but do not extend the lock.
+     */
     boolean recordFailure(Tx tx, long userId, int threshold, Duration lockFor) {
-        CredentialEntity e = entity(tx, userId);
+        Snapshot s = repo.snapshot(tx, userId);
         Instant now = clock.instant();
-        if (e.lockedUntil != null && !e.lockedUntil.isAfter(now)) {
-            e.failedAttempts = 0;
-            e.lockedUntil = null;
+        int failed = s.failedAttempts();
+        Instant lockedUntil = s.lockedUntil();
+        if (lockedUntil != null && !lockedUntil.isAfter(now)) {
+            failed = 0;
+            lockedUntil = null;
         }
-        e.failedAttempts++;
-        e.updatedAt = now;
-        if (e.failedAttempts >= threshold && e.lockedUntil == null) {
-            e.lockedUntil = now.plus(lockFor);
-            return true;
+        failed++;
+        boolean lockedNow = failed >= threshold && lockedUntil == null;
+        if (lockedNow) {
+            lockedUntil = now.plus(lockFor);
         }
-        return false;
-    }
-
-    /** Clears the failure counter (after a correct password or a completed sign-in). */
-    void clearFailures(Tx tx, long userId) {
-        CredentialEntity e = entity(tx, userId);
-        if (e.failedAttempts != 0 || e.lockedUntil != null) {
-            e.failedAttempts = 0;
-            e.lockedUntil = null;
-            e.updatedAt = clock.instant();
-        }
+        repo.setFailures(tx, userId, failed, lockedUntil, now);
+        return lockedNow;
     }
 
     void recordLogin(Tx tx, long userId) {
-        CredentialEntity e = entity(tx, userId);
-        e.failedAttempts = 0;
-        e.lockedUntil = null;
-        e.lastLoginAt = clock.instant();
-        e.updatedAt = e.lastLoginAt;
+        repo.recordLogin(tx, userId, clock.instant());
     }
 
     /** Replaces the password hash; {@code mustChange} marks an admin-issued password. */
     void setPassword(Tx tx, long userId, String passwordHash, boolean mustChange) {
-        CredentialEntity e = entity(tx, userId);
-        e.passwordHash = passwordHash;
-        e.mustChangePassword = mustChange;
-        e.updatedAt = clock.instant();
+        repo.setPassword(tx, userId, passwordHash, mustChange, clock.instant());
     }
 
     void setTotp(Tx tx, long userId, byte[] secret, long usedStep) {
-        CredentialEntity e = entity(tx, userId);
-        e.totpSecret = secret;
-        e.totpLastStep = usedStep;
-        e.updatedAt = clock.instant();
+        repo.setTotp(tx, userId, secret, usedStep, clock.instant());
     }
 
     /**
@@ -113,41 +87,29 @@ public final class Credentials {
      * step is checked and stored, so one code signs in once even when two requests race.
      */
     boolean consumeTotp(Tx tx, Snapshot s, String code) {
-        CredentialEntity e = tx.session().find(CredentialEntity.class, s.userId(), LockModeType.PESSIMISTIC_WRITE);
-        if (e == null || e.totpSecret == null) {
+        Optional<CredentialRepository.TotpState> state = repo.lockTotp(tx, s.userId());
+        if (state.isEmpty()) {
             return false;
         }
-        OptionalLong step = totp.verify(e.totpSecret, code, clock.instant(), e.totpLastStep);
+        OptionalLong step = totp.verify(state.get().secret(), code, clock.instant(), state.get().lastStep());
         if (step.isEmpty()) {
             return false;
         }
-        e.totpLastStep = step.getAsLong();
-        e.updatedAt = clock.instant();
+        repo.setTotpStep(tx, s.userId(), step.getAsLong(), clock.instant());
         return true;
     }
 
     /** Unlocks; returns whether it was locked or had failures. */
     boolean unlock(Tx tx, long userId) {
-        CredentialEntity e = entity(tx, userId);
-        boolean was = e.lockedUntil != null || e.failedAttempts > 0;
-        e.failedAttempts = 0;
-        e.lockedUntil = null;
-        e.updatedAt = clock.instant();
+        Snapshot s = repo.snapshot(tx, userId);
+        boolean was = s.lockedUntil() != null || s.failedAttempts() > 0;
+        repo.setFailures(tx, userId, 0, null, clock.instant());
         return was;
     }
 
     /** Status of many users at once, for user lists. */
     public Map<Long, Status> status(Tx tx, Collection<Long> userIds) {
-        Map<Long, Status> out = new HashMap<>();
-        if (userIds.isEmpty()) {
-            return out;
-        }
-        Instant now = clock.instant();
-        tx.session().createSelectionQuery("from CredentialEntity c where c.userId in :ids", CredentialEntity.class)
-                .setParameter("ids", userIds).getResultList()
-                .forEach(e -> out.put(e.userId, new Status(e.lockedUntil != null && e.lockedUntil.isAfter(now),
-                        e.totpSecret != null, e.lastLoginAt)));
-        return out;
+        return repo.status(tx, userIds, clock.instant());
     }
 
     /** The password hasher, bounded to one hash per core. */
@@ -157,13 +119,5 @@ public final class Credentials {
 
     Totp totp() {
         return totp;
-    }
-
-    private static CredentialEntity entity(Tx tx, long userId) {
-        CredentialEntity e = tx.session().find(CredentialEntity.class, userId);
-        if (e == null) {
-            throw new IllegalStateException("no credentials for user " + userId);
-        }
-        return e;
     }
 }

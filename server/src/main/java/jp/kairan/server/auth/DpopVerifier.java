@@ -91,6 +91,16 @@ public final class DpopVerifier {
      * @throws Rejected ({@code dpop_invalid}) when any rule is broken
      */
     public Proof verify(String proof, String method, String url, String accessToken, String nonce) {
+        return remember(check(proof, method, url, accessToken, nonce));
+    }
+
+    /**
+     * Verifies a proof as {@link #verify} does, but does not yet remember it: for a proof checked before a
+     * transaction that may or may not use it. Pass it to {@link #remember} when it is used.
+     *
+     * @throws Rejected ({@code dpop_invalid}) when any rule but the replay rule is broken
+     */
+    Proof check(String proof, String method, String url, String accessToken, String nonce) {
         if (proof == null || proof.isBlank()) {
             throw new Rejected("no proof", false);
         }
@@ -146,10 +156,19 @@ public final class DpopVerifier {
         } catch (JOSEException e) {
             throw new Rejected("bad signature", false);
         }
-        if (seen.asMap().putIfAbsent(jkt + ' ' + jti, Boolean.TRUE) != null) {
+        return new Proof(jkt, jti, iat, key);
+    }
+
+    /**
+     * Remembers a checked proof as used. Cheap (no signature work).
+     *
+     * @throws Rejected ({@code dpop_invalid}, a replay) when the proof was used before
+     */
+    Proof remember(Proof p) {
+        if (seen.asMap().putIfAbsent(p.jkt() + ' ' + p.jti(), Boolean.TRUE) != null) {
             throw new Rejected("proof replayed", true);
         }
-        return new Proof(jkt, jti, iat, key);
+        return p;
     }
 
     /**

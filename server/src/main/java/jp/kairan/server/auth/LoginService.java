@@ -1,20 +1,15 @@
 package jp.kairan.server.auth;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.api.LoginStep;
-import jp.kairan.protocol.api.Session;
 import jp.kairan.protocol.api.TotpEnrolment;
-import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.AuditAction;
 import jp.kairan.server.audit.AuditEvent;
 import jp.kairan.server.audit.AuditService;
@@ -22,25 +17,27 @@ import jp.kairan.server.audit.Origin;
 import jp.kairan.server.config.AuthConfig;
 import jp.kairan.server.device.DeviceService;
 import jp.kairan.server.device.DeviceState;
-import jp.kairan.server.device.DeviceStatus;
+import jp.kairan.server.error.KairanException;
 import jp.kairan.server.mail.MailSender;
 import jp.kairan.server.org.Factor;
 import jp.kairan.server.org.Fields;
 import jp.kairan.server.org.OrgService;
 import jp.kairan.server.org.UserProfile;
-import jp.kairan.server.org.UserStatus;
 import jp.kairan.server.store.Database;
-import jp.kairan.server.store.Ids;
-import jp.kairan.server.store.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sign-in: password, then a second factor, with a forced password change and TOTP enrolment on first use.
- * The state between steps is a login ticket (random, stored hashed, valid {@link #TICKET_TTL}); see
- * {@code protocol/HTTP-API.md} for the order of steps. Argon2id runs outside database transactions.
- * Failed passwords and one-time passwords count towards the account lock; unknown login IDs behave exactly
- * like known ones. Every outcome is an audit event. Thread-safe; methods block (call from worker threads).
+ * Sign-in: password, then a second factor, with a forced password change and TOTP enrolment on first use, then the
+ * device. The state between steps is a login ticket (random, stored hashed, valid {@link #TICKET_TTL}); see
+ * {@code protocol/HTTP-API.md} for the order of steps, which {@link SignInSteps} decides. Failed passwords and
+ * one-time passwords count towards the account lock; unknown login IDs behave exactly like known ones. Every outcome
+ * is an audit event.
+ *
+ * <p>Each step runs in phases on the calling worker thread: the expensive checks first (Argon2id, the DPoP proof's
+ * signature), then one transaction on a {@code kairan-db-n} thread that only reads and writes rows and records the
+ * outcome ({@link SignInOutcome}), then, after the commit, the access token is signed or the refusal thrown.
+ * Thread-safe; methods block (call from worker threads).
  */
 public final class LoginService {
     private static final Logger log = LoggerFactory.getLogger(LoginService.class);
@@ -52,42 +49,40 @@ public final class LoginService {
     private final Database db;
     private final Clock clock;
     private final AuthConfig config;
-    private final OrgService orgs;
     private final Credentials credentials;
     private final Secrets secrets;
     private final LoginThrottle throttle;
-    private final RefreshTokens refreshTokens;
-    private final TokenService tokens;
     private final AuditService audit;
     private final MailSender mail;
-    private final boolean mailEnabled;
     private final PasswordPolicy policy;
-    private final MeterRegistry metrics;
-    private final java.nio.file.Path setupPasswordFile;
+    private final Path setupPasswordFile;
     private final DeviceService devices;
-    private final DpopVerifier dpop;
+    private final LoginTicketRepository tickets = new LoginTicketRepository();
+    private final LoginCounts counts;
+    private final PasswordCheck passwords;
+    private final DeviceBinding binding;
+    private final SignInFlow flow;
 
     LoginService(Database db, Clock clock, AuthConfig config, OrgService orgs, Credentials credentials, Secrets secrets,
                  LoginThrottle throttle, RefreshTokens refreshTokens, TokenService tokens, AuditService audit,
-                 MailSender mail, boolean mailEnabled, MeterRegistry metrics, java.nio.file.Path setupPasswordFile,
+                 MailSender mail, boolean mailEnabled, MeterRegistry metrics, Path setupPasswordFile,
                  DeviceService devices, DpopVerifier dpop) {
-        this.devices = devices;
-        this.dpop = dpop;
-        this.setupPasswordFile = setupPasswordFile;
         this.db = db;
         this.clock = clock;
         this.config = config;
-        this.orgs = orgs;
         this.credentials = credentials;
         this.secrets = secrets;
         this.throttle = throttle;
-        this.refreshTokens = refreshTokens;
-        this.tokens = tokens;
         this.audit = audit;
         this.mail = mail;
-        this.mailEnabled = mailEnabled;
         this.policy = new PasswordPolicy(config.passwordMinLength());
-        this.metrics = metrics;
+        this.setupPasswordFile = setupPasswordFile;
+        this.devices = devices;
+        this.counts = new LoginCounts(metrics);
+        this.passwords = new PasswordCheck(db, clock, config, orgs, credentials, throttle, audit, counts);
+        this.binding = new DeviceBinding(clock, config.devicePendingTtl(), devices, dpop, tickets);
+        this.flow = new SignInFlow(db, clock, orgs, credentials, refreshTokens, tokens, audit, devices, mailEnabled, tickets,
+                binding, counts);
     }
 
     /**
@@ -95,18 +90,8 @@ public final class LoginService {
      *
      * @param step    what the client does next
      * @param refresh the new refresh token when {@code step.next()} is {@code done}, else null
-     * @param failure thrown once the step's transaction committed, or null
      */
-    public record Result(LoginStep step, RefreshTokens.Issued refresh, KairanException failure) {
-        Result(LoginStep step, RefreshTokens.Issued refresh) {
-            this(step, refresh, null);
-        }
-
-        /** A step that fails after its transaction committed (counters and audit events stay). */
-        static Result failing(KairanException failure) {
-            return new Result(null, null, failure);
-        }
-
+    public record Result(LoginStep step, RefreshTokens.Issued refresh) {
         /** The cookie value, or null. */
         public String refreshToken() {
             return refresh == null ? null : refresh.token();
@@ -125,140 +110,76 @@ public final class LoginService {
         if (loginId.isEmpty() || password == null || password.isEmpty() || password.length() > PasswordPolicy.MAX_CHARS) {
             throw new KairanException(ErrorCode.INVALID_CREDENTIALS, "empty or oversized credentials");
         }
-        record Found(UserProfile user, Credentials.Snapshot cred) {
-        }
-        Found found = db.call(tx -> orgs.users().findByLogin(tx, loginId)
-                .map(u -> new Found(u, credentials.snapshot(tx, u.id()))).orElse(null));
-        if (found == null) {
-            return unknownLogin(loginId, password, origin);
-        }
-        UserProfile user = found.user();
-        if (found.cred().lockedAt(clock.instant())) {
-            fail(user, loginId, AuditAction.LOGIN_FAILED, Map.of("reason", "locked"), origin);
-            count("locked");
-            throw new KairanException(ErrorCode.ACCOUNT_LOCKED, "account " + user.id() + " is locked");
-        }
-        if (!credentials.hasher().verify(password.toCharArray(), found.cred().passwordHash())) {
-            boolean lockedNow = db.call(tx -> {
-                boolean locked = credentials.recordFailure(tx, user.id(), config.lockoutThreshold(), config.lockoutDuration());
-                audit.record(tx, event(user, loginId, AuditAction.LOGIN_FAILED, Map.of("reason", "password")), origin);
-                if (locked) {
-                    audit.record(tx, event(user, loginId, AuditAction.ACCOUNT_LOCKED, Map.of()), origin);
-                }
-                return locked;
-            });
-            count(lockedNow ? "locked" : "failure");
-            throw new KairanException(ErrorCode.INVALID_CREDENTIALS, "wrong password for user " + user.id());
-        }
-        if (user.status() != UserStatus.ACTIVE) {
-            fail(user, loginId, AuditAction.LOGIN_FAILED, Map.of("reason", "suspended"), origin);
-            count("disabled");
-            throw new KairanException(ErrorCode.ACCOUNT_DISABLED, "user " + user.id() + " is suspended");
-        }
-        String rehash = credentials.hasher().needsRehash(found.cred().passwordHash())
-                ? credentials.hasher().hash(password.toCharArray()) : null;
-        return db.call(tx -> {
-            if (rehash != null) {
-                credentials.setPassword(tx, user.id(), rehash, found.cred().mustChangePassword());
+        PasswordCheck.Passed passed = passwords.check(loginId, password, origin);
+        UserProfile user = passed.user();
+        DeviceBinding.Presented presented = binding.check(proof);
+        return flow.conclude(db.call(tx -> {
+            if (passed.rehash() != null) {
+                credentials.setPassword(tx, user.id(), passed.rehash(), passed.cred().mustChangePassword());
             }
             String ticket = secrets.token();
-            LoginTicketEntity t = new LoginTicketEntity();
-            t.id = Ids.next();
-            t.ticketHash = Secrets.sha256(ticket);
-            t.userId = user.id();
-            t.createdAt = clock.instant();
-            t.expiresAt = t.createdAt.plus(TICKET_TTL);
-            tx.session().persist(t);
-            audit.record(tx, event(user, loginId, AuditAction.LOGIN_PASSWORD_OK, Map.of()), origin);
-            return next(tx, t, ticket, user, credentials.snapshot(tx, user.id()), origin, proof);
-        });
-    }
-
-    private Result unknownLogin(String loginId, String password, Origin origin) {
-        if (throttle.unknownLocked(loginId)) {
-            fail(null, loginId, AuditAction.LOGIN_FAILED, Map.of("reason", "locked"), origin);
-            count("locked");
-            throw new KairanException(ErrorCode.ACCOUNT_LOCKED, "unknown login ID is locked");
-        }
-        credentials.hasher().verifyDummy(password.toCharArray());
-        throttle.unknownFailed(loginId);
-        fail(null, loginId, AuditAction.LOGIN_FAILED, Map.of("reason", "unknown_id"), origin);
-        count("failure");
-        throw new KairanException(ErrorCode.INVALID_CREDENTIALS, "unknown login ID");
+            Instant now = clock.instant();
+            LoginTicket t = tickets.insert(tx, Secrets.sha256(ticket), user.id(), now, now.plus(TICKET_TTL));
+            audit.record(tx, SignInText.event(user, loginId, AuditAction.LOGIN_PASSWORD_OK, Map.of()), origin);
+            return flow.advance(flow.context(tx, ticket, t, user), presented, origin);
+        }));
     }
 
     /** Step: a one-time password by TOTP or from the mail. */
     public Result otp(String ticket, String method, String typedCode, Origin origin, ProofRequest proof) {
         throttle.attempt(origin.ip());
-        String code = normalizeCode(typedCode);
+        String code = SignInText.normalizeCode(typedCode);
         Factor factor = Factor.parse(method).orElseThrow(() -> KairanException.invalidField("method", "totp or email"));
-        return withTicket(ticket, LoginStep.OTP, (ctx) -> {
-            Set<Factor> usable = usable(ctx.tx(), ctx.user(), ctx.cred());
-            if (!usable.contains(factor)) {
+        DeviceBinding.Presented presented = binding.check(proof);
+        return flow.conclude(flow.onTicket(ticket, SignInStep.OTP, ctx -> {
+            if (!SignInSteps.usable(ctx.factors(), ctx.user(), ctx.cred()).contains(factor)) {
                 throw new KairanException(ErrorCode.FACTOR_NOT_ALLOWED, factor + " is not usable for this user");
             }
-            boolean ok = factor == Factor.TOTP ? credentials.consumeTotp(ctx.tx(), ctx.cred(), code) : emailCodeMatches(ctx.ticket(), code);
+            boolean ok = factor == Factor.TOTP ? credentials.consumeTotp(ctx.tx(), ctx.cred(), code)
+                    : SignInText.emailCodeMatches(ctx.ticket(), code, clock.instant());
             if (!ok) {
                 return otpFailure(ctx, factor, origin);
             }
-            ctx.ticket().otpDone = true;
-            ctx.ticket().emailCodeHash = null;
-            return next(ctx.tx(), ctx.ticket(), ticket, ctx.user(), ctx.cred(), origin, proof);
-        });
+            return flow.advance(ctx.with(tickets.markOtpDone(ctx.tx(), ctx.ticket().id()), ctx.cred()), presented, origin);
+        }));
     }
 
-    private Result otpFailure(TicketContext ctx, Factor factor, Origin origin) {
-        ctx.ticket().attempts++;
+    private SignInOutcome otpFailure(SignInFlow.Ctx ctx, Factor factor, Origin origin) {
+        int attempts = tickets.countAttempt(ctx.tx(), ctx.ticket().id());
         boolean locked = credentials.recordFailure(ctx.tx(), ctx.user().id(), config.lockoutThreshold(), config.lockoutDuration());
-        audit.record(ctx.tx(), event(ctx.user(), ctx.user().loginId(), AuditAction.OTP_FAILED, Map.of("method", factor.wireName())), origin);
+        audit.record(ctx.tx(), event(ctx.user(), AuditAction.OTP_FAILED, Map.of("method", factor.wireName())), origin);
         if (locked) {
-            audit.record(ctx.tx(), event(ctx.user(), ctx.user().loginId(), AuditAction.ACCOUNT_LOCKED, Map.of()), origin);
-            ctx.tx().session().remove(ctx.ticket());
-        } else if (ctx.ticket().attempts >= MAX_TICKET_ATTEMPTS) {
-            ctx.tx().session().remove(ctx.ticket());
+            audit.record(ctx.tx(), event(ctx.user(), AuditAction.ACCOUNT_LOCKED, Map.of()), origin);
+            tickets.delete(ctx.tx(), ctx.ticket().id());
+        } else if (attempts >= MAX_TICKET_ATTEMPTS) {
+            tickets.delete(ctx.tx(), ctx.ticket().id());
         }
-        count("otp_failure");
-        return Result.failing(new KairanException(ErrorCode.OTP_INVALID, "wrong one-time password"));
-    }
-
-    private boolean emailCodeMatches(LoginTicketEntity t, String code) {
-        if (t.emailCodeHash == null || t.emailCodeExpires == null || !t.emailCodeExpires.isAfter(clock.instant())
-                || code == null || !code.matches("[0-9]{6}")) {
-            return false;
-        }
-        return Secrets.sameHash(t.emailCodeHash, Secrets.sha256(t.ticketHash + ":" + code));
+        counts.count("otp_failure");
+        return new SignInOutcome.Refused(new KairanException(ErrorCode.OTP_INVALID, "wrong one-time password"));
     }
 
     /** Mails a six-digit code to the user's registered address. */
     public void mailOtp(String ticket, Origin origin) {
         throttle.attempt(origin.ip());
-        record Mail(String to, String code) {
-            @Override
-            public String toString() {
-                return "Mail[<masked>]";
-            }
-        }
-        Mail m = withTicketValue(ticket, LoginStep.OTP, ctx -> {
-            if (!usable(ctx.tx(), ctx.user(), ctx.cred()).contains(Factor.EMAIL)) {
+        SignInText.Mail m = flow.onTicket(ticket, SignInStep.OTP, ctx -> {
+            if (!SignInSteps.usable(ctx.factors(), ctx.user(), ctx.cred()).contains(Factor.EMAIL)) {
                 throw new KairanException(ErrorCode.FACTOR_NOT_ALLOWED, "e-mail codes are not usable for this user");
             }
             Instant now = clock.instant();
-            LoginTicketEntity t = ctx.ticket();
-            if (t.emailSentAt != null && t.emailSentAt.plus(EMAIL_RESEND_INTERVAL).isAfter(now)) {
+            LoginTicket t = ctx.ticket();
+            if (t.emailSentAt() != null && t.emailSentAt().plus(EMAIL_RESEND_INTERVAL).isAfter(now)) {
                 throw new KairanException(ErrorCode.RATE_LIMITED, "a code was mailed less than 30 s ago");
             }
             String code = secrets.sixDigits();
-            t.emailCodeHash = Secrets.sha256(t.ticketHash + ":" + code);
-            t.emailCodeExpires = now.plus(EMAIL_CODE_TTL);
-            t.emailSentAt = now;
-            audit.record(ctx.tx(), event(ctx.user(), ctx.user().loginId(), AuditAction.OTP_MAILED,
-                    Map.of("domain", domainOf(ctx.user().email()))), origin);
-            return new Mail(ctx.user().email(), code);
+            tickets.mailedCode(ctx.tx(), t.id(), SignInText.emailCodeHash(t, code), now.plus(EMAIL_CODE_TTL), now);
+            audit.record(ctx.tx(), event(ctx.user(), AuditAction.OTP_MAILED,
+                    Map.of("domain", SignInText.domainOf(ctx.user().email()))), origin);
+            return new SignInText.Mail(ctx.user().email(), code);
         });
         mail.send(m.to(), OtpMailTemplate.SUBJECT, OtpMailTemplate.body(m.code(), EMAIL_CODE_TTL))
                 .whenComplete((ok, error) -> {
                     if (error != null) {
-                        log.warn("sign-in code mail to domain {} failed: {} requestId={}", domainOf(m.to()),
+                        log.warn("sign-in code mail to domain {} failed: {} requestId={}", SignInText.domainOf(m.to()),
                                 error.getClass().getSimpleName(), origin.requestId());
                     }
                 });
@@ -267,59 +188,106 @@ public final class LoginService {
     /** Step: the forced password change. */
     public Result changePassword(String ticket, String newPassword, Origin origin, ProofRequest proof) {
         throttle.attempt(origin.ip());
-        record Check(long userId, String loginId, String oldHash) {
+        record Check(String loginId, String oldHash) {
         }
-        Check check = withTicketValue(ticket, LoginStep.PASSWORD_CHANGE,
-                ctx -> new Check(ctx.user().id(), ctx.user().loginId(), ctx.cred().passwordHash()));
+        Check check = flow.onTicket(ticket, SignInStep.PASSWORD_CHANGE, ctx -> new Check(ctx.user().loginId(), ctx.cred().passwordHash()));
         policy.check(check.loginId(), newPassword);
         if (credentials.hasher().verify(newPassword.toCharArray(), check.oldHash())) {
             throw new KairanException(ErrorCode.PASSWORD_POLICY, "new password equals the old one", "newPassword");
         }
         String hash = credentials.hasher().hash(newPassword.toCharArray());
-        return withTicket(ticket, LoginStep.PASSWORD_CHANGE, ctx -> {
+        DeviceBinding.Presented presented = binding.check(proof);
+        return flow.conclude(flow.onTicket(ticket, SignInStep.PASSWORD_CHANGE, ctx -> {
             credentials.setPassword(ctx.tx(), ctx.user().id(), hash, false);
-            audit.record(ctx.tx(), event(ctx.user(), ctx.user().loginId(), AuditAction.PASSWORD_CHANGED,
-                    Map.of("forced", true)), origin);
+            audit.record(ctx.tx(), event(ctx.user(), AuditAction.PASSWORD_CHANGED, Map.of("forced", true)), origin);
             if (ctx.user().principal().isOperator()) {
                 deleteSetupPasswordFile();
             }
-            return next(ctx.tx(), ctx.ticket(), ticket, ctx.user(), credentials.snapshot(ctx.tx(), ctx.user().id()), origin, proof);
-        });
+            return flow.advance(ctx.with(ctx.ticket(), credentials.snapshot(ctx.tx(), ctx.user().id())), presented, origin);
+        }));
     }
 
     /** Step: start TOTP enrolment (a new secret each call). */
     public TotpEnrolment beginTotp(String ticket, Origin origin) {
         throttle.attempt(origin.ip());
-        return withTicketValue(ticket, LoginStep.TOTP_ENROL, ctx -> {
+        record Started(String loginId, byte[] secret) {
+        }
+        Started started = flow.onTicket(ticket, SignInStep.TOTP_ENROL, ctx -> {
             byte[] secret = Totp.newSecret(secrets.random());
-            ctx.ticket().pendingTotp = secret;
-            return enrolment(ctx.user().loginId(), secret);
+            tickets.setPendingTotp(ctx.tx(), ctx.ticket().id(), secret);
+            return new Started(ctx.user().loginId(), secret);
         });
+        return enrolment(started.loginId(), started.secret());
     }
 
     /** Step: confirm TOTP enrolment with a first code. */
     public Result confirmTotp(String ticket, String typedCode, Origin origin, ProofRequest proof) {
         throttle.attempt(origin.ip());
-        String code = normalizeCode(typedCode);
-        return withTicket(ticket, LoginStep.TOTP_ENROL, ctx -> {
-            LoginTicketEntity t = ctx.ticket();
-            if (t.pendingTotp == null) {
+        String code = SignInText.normalizeCode(typedCode);
+        DeviceBinding.Presented presented = binding.check(proof);
+        return flow.conclude(flow.onTicket(ticket, SignInStep.TOTP_ENROL, ctx -> {
+            LoginTicket t = ctx.ticket();
+            if (t.pendingTotp() == null) {
                 throw KairanException.conflict("TOTP enrolment was not started");
             }
-            var step = credentials.totp().verify(t.pendingTotp, code, clock.instant(), 0);
+            var step = credentials.totp().verify(t.pendingTotp(), code, clock.instant(), 0);
             if (step.isEmpty()) {
-                t.attempts++;
-                if (t.attempts >= MAX_TICKET_ATTEMPTS) {
-                    ctx.tx().session().remove(t);
+                if (tickets.countAttempt(ctx.tx(), t.id()) >= MAX_TICKET_ATTEMPTS) {
+                    tickets.delete(ctx.tx(), t.id());
                 }
-                return Result.failing(new KairanException(ErrorCode.OTP_INVALID, "wrong one-time password"));
+                return new SignInOutcome.Refused(new KairanException(ErrorCode.OTP_INVALID, "wrong one-time password"));
             }
-            credentials.setTotp(ctx.tx(), ctx.user().id(), t.pendingTotp, step.getAsLong());
-            t.pendingTotp = null;
-            t.otpDone = true;
-            audit.record(ctx.tx(), event(ctx.user(), ctx.user().loginId(), AuditAction.TOTP_ENROLLED, Map.of()), origin);
-            return next(ctx.tx(), t, ticket, ctx.user(), credentials.snapshot(ctx.tx(), ctx.user().id()), origin, proof);
+            credentials.setTotp(ctx.tx(), ctx.user().id(), t.pendingTotp(), step.getAsLong());
+            LoginTicket enrolled = tickets.totpEnrolled(ctx.tx(), t.id());
+            audit.record(ctx.tx(), event(ctx.user(), AuditAction.TOTP_ENROLLED, Map.of()), origin);
+            return flow.advance(ctx.with(enrolled, credentials.snapshot(ctx.tx(), ctx.user().id())), presented, origin);
+        }));
+    }
+
+    TotpEnrolment enrolment(String loginId, byte[] secret) {
+        String uri = credentials.totp().otpauthUri(config.issuer(), loginId, secret);
+        return new TotpEnrolment(Base32.encode(secret), uri, QrCodes.svg(uri));
+    }
+
+    /**
+     * Step {@code device_register}: registers the key that signed the proof, which must be {@code publicKey}.
+     * Pending unless approved at once (operator, bootstrap owner). The user is mailed after the commit.
+     */
+    public Result registerDevice(String ticket, String name, Map<String, Object> publicKey, String userAgent, Origin origin,
+                                 ProofRequest proof) {
+        throttle.attempt(origin.ip());
+        com.nimbusds.jose.jwk.ECKey key = binding.provenKey(publicKey, proof);
+        String jkt = DpopVerifier.thumbprint(key);
+        record Registration(SignInOutcome outcome, UserProfile user, jp.kairan.protocol.api.Device registered) {
+        }
+        Registration r = flow.onTicket(ticket, SignInStep.DEVICE_REGISTER, ctx -> {
+            Optional<DeviceState> existing = devices.findByJkt(ctx.tx(), jkt);
+            if (existing.isPresent()) {
+                return new Registration(flow.decide(ctx, existing, origin, true), null, null);
+            }
+            DeviceService.Registered reg = devices.register(ctx.tx(), ctx.user(), name, jkt, key.toJSONString(), userAgent, origin);
+            return new Registration(flow.decide(ctx, Optional.of(reg.state()), origin, true), ctx.user(), reg.view());
         });
+        if (r.registered() != null) {
+            devices.notifyRegistered(r.user(), r.registered());
+        }
+        return flow.conclude(r.outcome());
+    }
+
+    /**
+     * Step {@code device_pending}: asked again and again by the waiting browser, with a proof by the pending key.
+     * Done once an approver approved the device; {@code device_rejected} or {@code device_revoked} when it is over.
+     */
+    public Result waitForDevice(String ticket, Origin origin, ProofRequest proof) {
+        DpopVerifier.Proof p = binding.verify(proof, "waiting needs a proof by the pending device");
+        return flow.conclude(flow.onTicket(ticket, SignInStep.DEVICE_PENDING, ctx -> {
+            DeviceState device = devices.find(ctx.tx(), ctx.ticket().deviceId())
+                    .orElseThrow(() -> new KairanException(ErrorCode.LOGIN_EXPIRED, "the device is gone"));
+            if (!device.jkt().equals(p.jkt())) {
+                throw new KairanException(ErrorCode.DPOP_INVALID, "the proof is not by the waiting device");
+            }
+            return flow.decide(ctx, Optional.of(device), origin, false);
+        }));
     }
 
     private void deleteSetupPasswordFile() {
@@ -330,260 +298,7 @@ public final class LoginService {
         }
     }
 
-    TotpEnrolment enrolment(String loginId, byte[] secret) {
-        String uri = credentials.totp().otpauthUri(config.issuer(), loginId, secret);
-        return new TotpEnrolment(Base32.encode(secret), uri, QrCodes.svg(uri));
-    }
-
-    private record TicketContext(Tx tx, LoginTicketEntity ticket, UserProfile user, Credentials.Snapshot cred) {
-    }
-
-    /**
-     * Runs a step on a valid ticket whose current step is {@code expectedStep}. A result with a failure (a wrong
-     * code, a revoked device) still commits (counters, audit), then the failure is thrown.
-     */
-    private Result withTicket(String ticket, String expectedStep, Function<TicketContext, Result> step) {
-        Result r = withTicketValue(ticket, expectedStep, step);
-        if (r.failure() != null) {
-            throw r.failure();
-        }
-        return r;
-    }
-
-    private <T> T withTicketValue(String ticket, String expectedStep, Function<TicketContext, T> step) {
-        if (ticket == null || ticket.isEmpty() || ticket.length() > 100) {
-            throw new KairanException(ErrorCode.LOGIN_EXPIRED, "no ticket");
-        }
-        String hash = Secrets.sha256(ticket);
-        return db.call(tx -> {
-            LoginTicketEntity t = tx.session().createSelectionQuery("from LoginTicketEntity t where t.ticketHash = :h",
-                    LoginTicketEntity.class).setParameter("h", hash).uniqueResultOptional().orElse(null);
-            if (t == null || !t.expiresAt.isAfter(clock.instant())) {
-                throw new KairanException(ErrorCode.LOGIN_EXPIRED, "unknown or expired ticket");
-            }
-            UserProfile user = orgs.users().findById(tx, t.userId).orElseThrow(
-                    () -> new KairanException(ErrorCode.LOGIN_EXPIRED, "user of ticket is gone"));
-            Credentials.Snapshot cred = credentials.snapshot(tx, user.id());
-            if (cred.lockedAt(clock.instant())) {
-                throw new KairanException(ErrorCode.ACCOUNT_LOCKED, "account " + user.id() + " is locked");
-            }
-            if (user.status() != UserStatus.ACTIVE) {
-                throw new KairanException(ErrorCode.ACCOUNT_DISABLED, "user " + user.id() + " is suspended");
-            }
-            String current = currentStep(tx, t, user, cred);
-            if (!current.equals(expectedStep)) {
-                throw KairanException.conflict("the current sign-in step is " + current + ", not " + expectedStep);
-            }
-            return step.apply(new TicketContext(tx, t, user, cred));
-        });
-    }
-
-    private Set<Factor> usable(Tx tx, UserProfile user, Credentials.Snapshot cred) {
-        Set<Factor> allowed = orgs.allowedFactors(tx, user.orgId());
-        Set<Factor> usable = java.util.EnumSet.noneOf(Factor.class);
-        if (allowed.contains(Factor.TOTP) && cred.totpSecret() != null) {
-            usable.add(Factor.TOTP);
-        }
-        if (allowed.contains(Factor.EMAIL) && mailEnabled && user.email() != null) {
-            usable.add(Factor.EMAIL);
-        }
-        return usable;
-    }
-
-    private String currentStep(Tx tx, LoginTicketEntity t, UserProfile user, Credentials.Snapshot cred) {
-        if (!t.otpDone && !usable(tx, user, cred).isEmpty()) {
-            return LoginStep.OTP;
-        }
-        if (cred.mustChangePassword()) {
-            return LoginStep.PASSWORD_CHANGE;
-        }
-        if (!t.otpDone) {
-            if (!orgs.allowedFactors(tx, user.orgId()).contains(Factor.TOTP)) {
-                throw new KairanException(ErrorCode.FACTOR_NOT_ALLOWED,
-                        "no usable second factor: the org allows only e-mail and the user has no address (or mail is off)");
-            }
-            return LoginStep.TOTP_ENROL;
-        }
-        return LoginStep.DONE;
-    }
-
-    private Result next(Tx tx, LoginTicketEntity t, String ticket, UserProfile user, Credentials.Snapshot cred, Origin origin,
-                        ProofRequest proof) {
-        String step = currentStep(tx, t, user, cred);
-        if (!step.equals(LoginStep.DONE)) {
-            List<String> methods = new ArrayList<>();
-            String hint = null;
-            if (step.equals(LoginStep.OTP)) {
-                Set<Factor> usable = usable(tx, user, cred);
-                usable.forEach(f -> methods.add(f.wireName()));
-                hint = usable.contains(Factor.EMAIL) ? maskEmail(user.email()) : null;
-            }
-            return new Result(new LoginStep(ticket, step, methods, hint, t.expiresAt, null, null), null);
-        }
-        // Signed in: now the device. A proof by a known key settles it; else the browser registers its key.
-        if (proof == null || proof.proof() == null) {
-            return deviceRegisterStep(t, ticket);
-        }
-        DpopVerifier.Proof p = dpop.verify(proof.proof(), proof.method(), proof.url(), null, null);
-        Optional<DeviceState> device = devices.findByJkt(tx, p.jkt());
-        if (device.isEmpty()) {
-            return deviceRegisterStep(t, ticket);
-        }
-        return withDevice(tx, t, ticket, user, device.get(), origin, true);
-    }
-
-    private static Result deviceRegisterStep(LoginTicketEntity t, String ticket) {
-        return new Result(new LoginStep(ticket, LoginStep.DEVICE_REGISTER, List.of(), null, t.expiresAt, null, null), null);
-    }
-
-    /** The sign-in continues on a known device: done when approved, waiting when pending, refused otherwise. */
-    private Result withDevice(Tx tx, LoginTicketEntity t, String ticket, UserProfile user, DeviceState device, Origin origin,
-                              boolean startWaiting) {
-        if (device.userId() != user.id()) {
-            return Result.failing(new KairanException(ErrorCode.DEVICE_KEY_IN_USE, "key of device " + device.id() + " is another user's"));
-        }
-        if (device.status() == DeviceStatus.APPROVED) {
-            return finish(tx, t, user, device, origin);
-        }
-        if (device.status() == DeviceStatus.PENDING) {
-            if (startWaiting) {
-                t.deviceId = device.id();
-                t.expiresAt = clock.instant().plus(config.devicePendingTtl());
-            }
-            return new Result(new LoginStep(ticket, LoginStep.DEVICE_PENDING, List.of(), null, t.expiresAt, null,
-                    devices.view(tx, device.id(), device.id())), null);
-        }
-        devices.refused(tx, device, "sign-in", origin);
-        if (device.status() == DeviceStatus.REJECTED) {
-            tx.session().remove(t);
-            return Result.failing(new KairanException(ErrorCode.DEVICE_REJECTED, "device " + device.id() + " was rejected"));
-        }
-        return Result.failing(new KairanException(ErrorCode.DEVICE_REVOKED, "device " + device.id() + " is revoked"));
-    }
-
-    /** Signed in on an approved device: the session starts, its tokens bound to the device's key. */
-    private Result finish(Tx tx, LoginTicketEntity t, UserProfile user, DeviceState device, Origin origin) {
-        tx.session().remove(t);
-        credentials.recordLogin(tx, user.id());
-        RefreshTokens.Issued refresh = refreshTokens.start(tx, user.id(), device.id());
-        audit.record(tx, event(user, user.loginId(), AuditAction.LOGIN_SUCCEEDED, Map.of("session", Long.toString(refresh.familyId()),
-                "device", Long.toString(device.id()))), origin);
-        count("success");
-        devices.seen(device.id(), origin.ip());
-        Session session = new Session(tokens.issue(user.id(), refresh.familyId(), device.jkt(), device.id()), "DPoP",
-                config.accessTokenTtl().toSeconds(), MeViews.me(tx, orgs, credentials, user));
-        return new Result(new LoginStep(null, LoginStep.DONE, List.of(), null, null, session, null), refresh);
-    }
-
-    /**
-     * Step {@code device_register}: registers the key that signed the proof, which must be {@code publicKey}.
-     * Pending unless approved at once (operator, bootstrap owner). The user is mailed after the commit.
-     */
-    public Result registerDevice(String ticket, String name, Map<String, Object> publicKey, String userAgent, Origin origin,
-                                 ProofRequest proof) {
-        throttle.attempt(origin.ip());
-        com.nimbusds.jose.jwk.ECKey key;
-        try {
-            if (publicKey == null) {
-                throw KairanException.invalidField("publicKey", "required");
-            }
-            key = DpopVerifier.publicKey(com.nimbusds.jose.jwk.JWK.parse(publicKey));
-        } catch (java.text.ParseException | DpopVerifier.Rejected e) {
-            throw KairanException.invalidField("publicKey", "an EC P-256 public key as a JWK (kty, crv, x, y)");
-        }
-        String jkt = DpopVerifier.thumbprint(key);
-        if (proof == null || proof.proof() == null) {
-            throw new KairanException(ErrorCode.DPOP_INVALID, "registration needs a proof by the key");
-        }
-        DpopVerifier.Proof p = dpop.verify(proof.proof(), proof.method(), proof.url(), null, null);
-        if (!p.jkt().equals(jkt)) {
-            throw new KairanException(ErrorCode.DPOP_INVALID, "the proof is not signed by publicKey");
-        }
-        record Outcome(Result result, UserProfile user, jp.kairan.protocol.api.Device registered) {
-        }
-        Outcome outcome = withTicketValue(ticket, LoginStep.DONE, ctx -> {
-            if (ctx.ticket().deviceId != null) {
-                throw KairanException.conflict("a device is already registered in this sign-in");
-            }
-            Optional<DeviceState> existing = devices.findByJkt(ctx.tx(), jkt);
-            if (existing.isPresent()) {
-                return new Outcome(withDevice(ctx.tx(), ctx.ticket(), ticket, ctx.user(), existing.get(), origin, true), null, null);
-            }
-            DeviceService.Registered reg = devices.register(ctx.tx(), ctx.user(), name, jkt, key.toJSONString(), userAgent, origin);
-            return new Outcome(withDevice(ctx.tx(), ctx.ticket(), ticket, ctx.user(), reg.state(), origin, true), ctx.user(), reg.view());
-        });
-        if (outcome.registered() != null) {
-            devices.notifyRegistered(outcome.user(), outcome.registered());
-        }
-        if (outcome.result().failure() != null) {
-            throw outcome.result().failure();
-        }
-        return outcome.result();
-    }
-
-    /**
-     * Step {@code device_pending}: asked again and again by the waiting browser, with a proof by the pending key.
-     * Done once an approver approved the device; {@code device_rejected} or {@code device_revoked} when it is over.
-     */
-    public Result waitForDevice(String ticket, Origin origin, ProofRequest proof) {
-        if (proof == null || proof.proof() == null) {
-            throw new KairanException(ErrorCode.DPOP_INVALID, "waiting needs a proof by the pending device");
-        }
-        DpopVerifier.Proof p = dpop.verify(proof.proof(), proof.method(), proof.url(), null, null);
-        return withTicket(ticket, LoginStep.DONE, ctx -> {
-            Long deviceId = ctx.ticket().deviceId;
-            if (deviceId == null) {
-                throw KairanException.conflict("no device waits in this sign-in");
-            }
-            DeviceState device = devices.find(ctx.tx(), deviceId)
-                    .orElseThrow(() -> new KairanException(ErrorCode.LOGIN_EXPIRED, "the device is gone"));
-            if (!device.jkt().equals(p.jkt())) {
-                throw new KairanException(ErrorCode.DPOP_INVALID, "the proof is not by the waiting device");
-            }
-            return withDevice(ctx.tx(), ctx.ticket(), ticket, ctx.user(), device, origin, false);
-        });
-    }
-
-    private void fail(UserProfile user, String loginId, AuditAction action, Map<String, ?> detail, Origin origin) {
-        db.call(tx -> {
-            audit.record(tx, event(user, loginId, action, detail), origin);
-            return null;
-        });
-    }
-
-    private static AuditEvent event(UserProfile user, String loginId, AuditAction action, Map<String, ?> detail) {
-        return new AuditEvent(user == null ? null : user.orgId(), user == null ? null : user.id(), loginId, action,
-                user == null ? null : "user", user == null ? null : Long.toString(user.id()), detail);
-    }
-
-    private void count(String outcome) {
-        if (metrics != null) {
-            metrics.counter("kairan.logins", "outcome", outcome).increment();
-        }
-    }
-
-    /**
-     * A one-time password as typed, made comparable: NFKC (full-width digits typed with a Japanese IME become
-     * ASCII) without spaces or hyphens ("123 456"). Null stays null.
-     */
-    static String normalizeCode(String typed) {
-        if (typed == null || typed.length() > 32) {
-            return typed;
-        }
-        return java.text.Normalizer.normalize(typed, java.text.Normalizer.Form.NFKC).replaceAll("[\\s-]", "");
-    }
-
-    /** {@code yamada@city.example.jp} → {@code y****@city.example.jp}. */
-    static String maskEmail(String email) {
-        int at = email.indexOf('@');
-        if (at <= 0) {
-            return "***";
-        }
-        return email.charAt(0) + "*".repeat(Math.max(3, at - 1)) + email.substring(at);
-    }
-
-    private static String domainOf(String email) {
-        int at = email == null ? -1 : email.indexOf('@');
-        return at < 0 ? "?" : email.substring(at + 1);
+    private static AuditEvent event(UserProfile user, AuditAction action, Map<String, ?> detail) {
+        return SignInText.event(user, user.loginId(), action, detail);
     }
 }

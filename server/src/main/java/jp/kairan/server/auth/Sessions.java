@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.api.LoginStep;
+import jp.kairan.protocol.api.Me;
 import jp.kairan.protocol.api.Session;
 import jp.kairan.server.error.KairanException;
 import jp.kairan.server.audit.AuditAction;
@@ -152,7 +153,9 @@ public final class Sessions {
      */
     public LoginService.Result refresh(String refreshToken, ProofRequest proof, Origin origin) {
         DpopVerifier.Proof p = proof.proof() == null ? null : dpop.verify(proof.proof(), proof.method(), proof.url(), null, null);
-        record Outcome(LoginService.Result result, ErrorCode error, String why, long endedFamily) {
+        record Renewed(RefreshTokens.Issued next, Me me) {
+        }
+        record Outcome(Renewed rotated, ErrorCode error, String why, long endedFamily) {
         }
         Outcome outcome = db.call(tx -> {
             Optional<RefreshTokens.Issued> presented = refreshTokens.find(tx, refreshToken);
@@ -178,11 +181,7 @@ public final class Sessions {
                     refreshTokens.revokeFamily(tx, next.familyId());
                     return new Outcome(null, ErrorCode.REFRESH_INVALID, "user suspended", next.familyId());
                 }
-                Session s = new Session(tokens.issue(user.id(), next.familyId(), p.jkt(), next.deviceId()), "DPoP",
-                        config.accessTokenTtl().toSeconds(), MeViews.me(tx, orgs, credentials, user));
-                devices.seen(next.deviceId(), origin.ip());
-                return new Outcome(new LoginService.Result(new LoginStep(null, LoginStep.DONE, List.of(), null, null, s, null),
-                        next), null, null, 0);
+                return new Outcome(new Renewed(next, MeViews.me(tx, orgs, credentials, user)), null, null, 0);
             }
             if (r instanceof RefreshTokens.Reused reused) {
                 UserProfile user = orgs.users().findById(tx, reused.userId()).orElse(null);
@@ -197,10 +196,14 @@ public final class Sessions {
         if (outcome.endedFamily() != 0) {
             liveSessions.invalidate(outcome.endedFamily());
         }
-        if (outcome.result() == null) {
+        if (outcome.rotated() == null) {
             throw new KairanException(outcome.error(), outcome.why());
         }
-        return outcome.result();
+        // Also after the commit: the access token is signed outside the transaction.
+        RefreshTokens.Issued next = outcome.rotated().next();
+        Session s = tokens.session(next.userId(), next.familyId(), p.jkt(), next.deviceId(), outcome.rotated().me());
+        devices.seen(next.deviceId(), origin.ip());
+        return new LoginService.Result(new LoginStep(null, LoginStep.DONE, List.of(), null, null, s, null), next);
     }
 
     /** Ends the session of a refresh token; unknown tokens are ignored (sign-out always succeeds). */

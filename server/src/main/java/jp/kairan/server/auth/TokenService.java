@@ -21,9 +21,12 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import jp.kairan.protocol.ErrorCode;
+import jp.kairan.protocol.api.Me;
+import jp.kairan.protocol.api.Session;
 import jp.kairan.server.error.KairanException;
 import jp.kairan.server.config.AuthConfig;
 import jp.kairan.server.store.Database;
@@ -35,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * Issues and verifies access tokens: JWTs signed with ES256 (Nimbus JOSE+JWT). Signing keys live in the
  * database so that every node shares them; the newest key signs, and a new one is made when it is older than
  * {@link #ROTATION}. Retired keys keep verifying for one more rotation period; the public keys are served as a
- * JWKS. A token names a user ({@code sub}), a sign-in session ({@code sid}) and the device ({@code did}) whose key it
+ * JWKS ({@link SigningKeyRepository} stores them). A token names a user ({@code sub}), a sign-in session ({@code sid}) and the device ({@code did}) whose key it
  * is bound to ({@code cnf.jkt}, RFC 9449). Verified tokens are remembered for their lifetime (by the token text), so
- * a device's many requests cost one signature check per token, not one per request. Thread-safe.
+ * a device's many requests cost one signature check per token, not one per request. Signs and verifies on the
+ * calling thread, never inside a transaction. Thread-safe.
  */
 public final class TokenService {
     private static final Logger log = LoggerFactory.getLogger(TokenService.class);
@@ -49,6 +53,7 @@ public final class TokenService {
     private final Database db;
     private final Clock clock;
     private final AuthConfig config;
+    private final SigningKeyRepository keys = new SigningKeyRepository();
     private final Map<String, ECDSAVerifier> verifiers = new ConcurrentHashMap<>();
     private volatile List<ECKey> publicKeys = List.of();
     private volatile ECKey signingKey;
@@ -69,50 +74,51 @@ public final class TokenService {
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(20_000)
                     .expireAfterWrite(Duration.ofMinutes(15)).build();
 
-    /** Loads the keys, creating or rotating the signing key when due. Blocks; call at start-up. */
+    /**
+     * Loads the keys, creating or rotating the signing key when due. Blocks; call at start-up. A new key is generated
+     * outside the transaction that stores it.
+     */
     void start() {
-        db.call(this::rotateIfDue);
+        Instant now = clock.instant();
+        if (db.call(tx -> rotationDue(tx, now))) {
+            ECKey key = newKey();
+            db.call(tx -> rotate(tx, key, now));
+        }
         reload();
     }
 
-    private Void rotateIfDue(Tx tx) {
-        Instant now = clock.instant();
-        SigningKeyEntity newest = tx.session()
-                .createSelectionQuery("from SigningKeyEntity k where k.retiredAt is null order by k.createdAt desc", SigningKeyEntity.class)
-                .setMaxResults(1).uniqueResultOptional().orElse(null);
-        if (newest != null && newest.createdAt.plus(ROTATION).isAfter(now)) {
-            return null;
+    private boolean rotationDue(Tx tx, Instant now) {
+        return keys.newestActive(tx).map(k -> !k.createdAt().plus(ROTATION).isAfter(now)).orElse(true);
+    }
+
+    private Void rotate(Tx tx, ECKey key, Instant now) {
+        Optional<SigningKeyRepository.SigningKey> newest = keys.newestActive(tx);
+        if (newest.isPresent() && newest.get().createdAt().plus(ROTATION).isAfter(now)) {
+            return null; // another node rotated meanwhile
         }
+        keys.insert(tx, key.getKeyID(), key.toJSONString(), key.toPublicJWK().toJSONString(), now);
+        newest.ifPresent(k -> keys.retire(tx, k.kid(), now));
+        log.info("created token signing key kid={}", key.getKeyID());
+        return null;
+    }
+
+    private static ECKey newKey() {
         try {
-            ECKey key = new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).algorithm(JWSAlgorithm.ES256).generate();
-            SigningKeyEntity e = new SigningKeyEntity();
-            e.kid = key.getKeyID();
-            e.algorithm = "ES256";
-            e.privateJwk = key.toJSONString();
-            e.publicJwk = key.toPublicJWK().toJSONString();
-            e.createdAt = now;
-            tx.session().persist(e);
-            if (newest != null) {
-                newest.retiredAt = now;
-            }
-            log.info("created token signing key kid={}", e.kid);
+            return new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).algorithm(JWSAlgorithm.ES256).generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate an ES256 key", e);
         }
-        return null;
     }
 
     private void reload() {
         Instant cutoff = clock.instant().minus(ROTATION);
-        List<SigningKeyEntity> rows = db.call(tx -> tx.session()
-                .createSelectionQuery("from SigningKeyEntity k where k.retiredAt is null or k.retiredAt > :cutoff order by k.createdAt desc",
-                        SigningKeyEntity.class).setParameter("cutoff", cutoff).getResultList());
+        List<SigningKeyRepository.SigningKey> rows = db.call(tx -> keys.usable(tx, cutoff));
         List<ECKey> pub = new ArrayList<>();
         ECKey newest = null;
         try {
-            for (SigningKeyEntity r : rows) {
-                ECKey k = ECKey.parse(r.privateJwk);
-                if (newest == null && r.retiredAt == null) {
+            for (SigningKeyRepository.SigningKey r : rows) {
+                ECKey k = ECKey.parse(r.privateJwk());
+                if (newest == null && r.retiredAt() == null) {
                     newest = k;
                 }
                 pub.add(k.toPublicJWK());
@@ -164,6 +170,14 @@ public final class TokenService {
             throw new IllegalStateException("cannot sign an access token", e);
         }
         return jwt.serialize();
+    }
+
+    /**
+     * A new session for the client: an access token for {@code userId} in session {@code sessionId}, bound to the
+     * device's key, signed now. Call after the transaction that started or rotated the session committed.
+     */
+    Session session(long userId, long sessionId, String confirmationJkt, long deviceId, Me me) {
+        return new Session(issue(userId, sessionId, confirmationJkt, deviceId), "DPoP", config.accessTokenTtl().toSeconds(), me);
     }
 
     /**

@@ -3,6 +3,7 @@ package jp.kairan.server.http;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.CookieImpl;
 import io.undertow.util.Headers;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import jp.kairan.protocol.ErrorCode;
@@ -21,7 +22,8 @@ import jp.kairan.server.auth.LoginService;
 /**
  * Sign-in, refresh, sign-out and the signed-in user's own account. The refresh token travels only in the
  * {@value #REFRESH_COOKIE} cookie (HttpOnly, SameSite=Strict, path-limited); requests that use it must come from
- * our own origin when the browser says where they come from.
+ * our own origin when the browser says where they come from. Runs on Undertow worker threads; the sign-in services
+ * open their own transactions.
  */
 final class AuthEndpoints {
     static final String REFRESH_COOKIE = "kairan_refresh";
@@ -29,10 +31,12 @@ final class AuthEndpoints {
 
     private final AuthServices auth;
     private final boolean secureCookies;
+    private final Clock clock;
 
-    AuthEndpoints(AuthServices auth, boolean secureCookies) {
+    AuthEndpoints(AuthServices auth, boolean secureCookies, Clock clock) {
         this.auth = auth;
         this.secureCookies = secureCookies;
+        this.clock = clock;
     }
 
     void register(ApiRouter r) {
@@ -116,7 +120,7 @@ final class AuthEndpoints {
         c.setHttpOnly(true);
         c.setSecure(secureCookies);
         c.setSameSiteMode("Strict");
-        c.setMaxAge((int) Math.max(0, Duration.between(Instant.now(), expiresAt).toSeconds()));
+        c.setMaxAge((int) Math.max(0, Duration.between(clock.instant(), expiresAt).toSeconds()));
         exchange.setResponseCookie(c);
     }
 

@@ -56,7 +56,7 @@ public final class HttpServer {
         this.config = config;
         ApiRouter api = new ApiRouter(json, auth.sessions(), metrics, config.maxBodyBytes(), config.trustForwardedFor(),
                 config.secureTransport());
-        new AuthEndpoints(auth, config.secureTransport()).register(api);
+        new AuthEndpoints(auth, config.secureTransport(), clock).register(api);
         new DeviceEndpoints(auth).register(api);
         new OrgEndpoints(orgs, departments, auth.accounts()).register(api);
         new RoomEndpoints(orgs, rooms, messages, presence, clientConfig).register(api);
