@@ -10,25 +10,35 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import jp.kairan.protocol.Json;
 import jp.kairan.protocol.ProtocolVersion;
 import jp.kairan.protocol.api.ClientConfig;
+import jp.kairan.server.audit.AuditIntegrity;
+import jp.kairan.server.audit.AuditQuery;
+import jp.kairan.server.audit.AuditService;
+import jp.kairan.server.auth.AccountService;
+import jp.kairan.server.auth.AuthServices;
+import jp.kairan.server.ceiling.Policies;
+import jp.kairan.server.config.ServerConfig;
+import jp.kairan.server.device.DeviceService;
+import jp.kairan.server.export.ExportService;
 import jp.kairan.server.gateway.ConnectionRegistry;
 import jp.kairan.server.gateway.GatewayServer;
-import jp.kairan.server.message.MessageReads;
-import jp.kairan.server.message.Messages;
-import jp.kairan.server.room.RoomService;
-import jp.kairan.server.ceiling.Policies;
-import jp.kairan.server.audit.AuditService;
-import jp.kairan.server.auth.AuthServices;
-import jp.kairan.server.config.ServerConfig;
+import jp.kairan.server.http.HttpFeatures;
 import jp.kairan.server.http.HttpServer;
 import jp.kairan.server.mail.MailSender;
+import jp.kairan.server.message.MessageReads;
+import jp.kairan.server.message.Messages;
 import jp.kairan.server.org.Departments;
 import jp.kairan.server.org.OrgService;
+import jp.kairan.server.retention.RetentionService;
+import jp.kairan.server.room.RoomService;
+import jp.kairan.server.search.SearchOutbox;
+import jp.kairan.server.search.SearchService;
 import jp.kairan.server.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +49,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class KairanServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KairanServer.class);
+    /** How often the heads of the audit chains that moved are signed. */
+    static final Duration CHECKPOINT_EVERY = Duration.ofMinutes(5);
+    /** When, after start, and how often expired messages are purged and expired exports deleted. */
+    static final Duration PURGE_FIRST = Duration.ofMinutes(10);
+    static final Duration PURGE_EVERY = Duration.ofMinutes(60);
 
     private final ServerConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -52,19 +67,14 @@ public final class KairanServer implements AutoCloseable {
     private final Messages messages;
     private final MessageReads messageReads;
     private final Policies policies;
-    private final jp.kairan.server.search.SearchService search;
-    /** How often the heads of the audit chains that moved are signed. */
-    static final long CHECKPOINT_MINUTES = 5;
-    /** When, after start, and how often expired messages are purged. */
-    static final long PURGE_FIRST_MINUTES = 10;
-    static final long PURGE_EVERY_MINUTES = 60;
-    private final jp.kairan.server.retention.RetentionService retention;
-    private final jp.kairan.server.export.ExportService exports;
-    private final java.util.concurrent.ScheduledExecutorService checkpoints;
+    private final SearchService search;
+    private final RetentionService retention;
+    private final ExportService exports;
+    private final AuditQuery auditLog;
+    private final Scheduler scheduler;
+    private final Clock clock;
     private HttpServer http;
     private GatewayServer gateway;
-
-    private final Clock clock;
 
     private KairanServer(ServerConfig config, Clock clock) {
         this.clock = clock;
@@ -83,12 +93,12 @@ public final class KairanServer implements AutoCloseable {
         this.db = Database.open(config.database(), entities, metrics, config.messages().writerLanes());
         ObjectMapper json = Json.mapper();
         // Events written before the audit chain existed are linked into it before anything new is written.
-        jp.kairan.server.audit.AuditIntegrity.backfill(db);
+        AuditIntegrity.backfill(db);
         AuditService audit = new AuditService(clock, json);
         this.orgs = new OrgService(db, clock, audit);
         this.departments = new Departments(db, clock, audit);
         this.mail = new MailSender(config.mail(), clock);
-        var devices = new jp.kairan.server.device.DeviceService(db, clock, audit, orgs, mail, config.mail().enabled(),
+        DeviceService devices = new DeviceService(db, clock, audit, orgs, mail, config.mail().enabled(),
                 AuthServices.deviceSessions(clock));
         this.auth = new AuthServices(db, clock, config.auth(), orgs, audit, mail, config.mail().enabled(), metrics,
                 config.dataDir(), devices);
@@ -99,21 +109,15 @@ public final class KairanServer implements AutoCloseable {
         this.rooms = new RoomService(db, clock, audit, registry);
         this.policies = new Policies(db, clock, audit, rooms, registry);
         policies.start();
-        jp.kairan.server.search.SearchOutbox searchOutbox = new jp.kairan.server.search.SearchOutbox(config.search().enabled());
-        this.search = new jp.kairan.server.search.SearchService(db, clock, audit, config.search(), searchOutbox, metrics);
-        this.retention = new jp.kairan.server.retention.RetentionService(db, clock, audit, searchOutbox);
-        this.exports = new jp.kairan.server.export.ExportService(db, clock, audit, config.dataDir().resolve("exports"),
-                config.exportTtl(), payload -> auth.tokens().signDocument(jp.kairan.server.export.ExportService.MANIFEST_TYPE, payload),
-                () -> auth.tokens().jwksJson());
-        this.checkpoints = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kairan-audit-checkpoint");
-            t.setDaemon(true);
-            return t;
-        });
-        checkpoints.scheduleWithFixedDelay(this::checkpointAudit, CHECKPOINT_MINUTES, CHECKPOINT_MINUTES,
-                java.util.concurrent.TimeUnit.MINUTES);
-        checkpoints.scheduleWithFixedDelay(this::purgeExpired, PURGE_FIRST_MINUTES, PURGE_EVERY_MINUTES,
-                java.util.concurrent.TimeUnit.MINUTES);
+        SearchOutbox searchOutbox = new SearchOutbox(config.search().enabled());
+        this.search = new SearchService(db, clock, audit, config.search(), searchOutbox, metrics);
+        this.retention = new RetentionService(db, clock, audit, searchOutbox);
+        this.exports = new ExportService(db, clock, audit, config.dataDir().resolve("exports"), config.exportTtl(),
+                payload -> auth.tokens().signDocument(ExportService.MANIFEST_TYPE, payload), () -> auth.tokens().jwksJson());
+        this.auditLog = new AuditQuery(db, audit, json);
+        this.scheduler = new Scheduler();
+        scheduler.every("signing the audit chain heads", CHECKPOINT_EVERY, CHECKPOINT_EVERY, this::checkpointAudit);
+        scheduler.every("the retention purge and export expiry", PURGE_FIRST, PURGE_EVERY, this::purgeExpired);
         this.messages = new Messages(db, clock, audit, rooms, registry, policies.screening(), searchOutbox,
                 config.messages(), metrics);
         this.messageReads = new MessageReads(db, rooms);
@@ -137,10 +141,10 @@ public final class KairanServer implements AutoCloseable {
             server.gateway.start();
             ClientConfig clientConfig = new ClientConfig(config.gateway().publicUrl().orElse(null), server.gateway.port(),
                     "/ws", config.gateway().tls(), ProtocolVersion.SUBPROTOCOLS);
-            server.http = new HttpServer(config.http(), Json.mapper(), server.db::ping,
-                    new jp.kairan.server.audit.AuditQuery(server.db, new AuditService(clock, Json.mapper()), Json.mapper()),
-                    server.orgs, server.departments,
-                    server.auth, server.rooms, server.messageReads, server.policies, server.retention, server.exports, server.search, server.registry::presence, clientConfig, server.metrics, clock);
+            HttpFeatures features = new HttpFeatures(server.orgs, server.departments, server.auth, server.rooms,
+                    server.messageReads, server.policies, server.auditLog, server.retention, server.exports, server.search,
+                    server.registry::presence, server.db::ping);
+            server.http = new HttpServer(config.http(), Json.mapper(), features, clientConfig, server.metrics, clock);
             server.http.start();
             return server;
         } catch (RuntimeException e) {
@@ -157,7 +161,7 @@ public final class KairanServer implements AutoCloseable {
                     + " Kairan first start: operator account created.\n"
                     + " Login ID: operator\n"
                     + " One-time setup password: " + password + "\n"
-                    + " (also in " + config.dataDir().resolve(jp.kairan.server.auth.AccountService.SETUP_PASSWORD_FILE) + ")\n"
+                    + " (also in " + config.dataDir().resolve(AccountService.SETUP_PASSWORD_FILE) + ")\n"
                     + " Sign in, change it and enrol an authenticator app.\n"
                     + "*************************************************************\n";
             System.out.println(banner);
@@ -193,32 +197,28 @@ public final class KairanServer implements AutoCloseable {
         return policies;
     }
 
-    public jp.kairan.server.search.SearchService search() {
+    public SearchService search() {
         return search;
     }
 
-    public jp.kairan.server.retention.RetentionService retention() {
+    public RetentionService retention() {
         return retention;
     }
 
-    public jp.kairan.server.export.ExportService exports() {
+    public ExportService exports() {
         return exports;
     }
 
     private void purgeExpired() {
-        try {
-            retention.purge();
-            exports.expire();
-        } catch (RuntimeException e) {
-            log.warn("retention purge or export expiry failed; will retry", e);
-        }
+        retention.purge();
+        exports.expire();
     }
 
     /** Signs the heads of the audit chains that moved since their last checkpoint; returns how many. */
     public int checkpointAudit() {
         try {
-            return jp.kairan.server.audit.AuditIntegrity.checkpoint(db, clock,
-                    payload -> auth.tokens().signDocument(jp.kairan.server.audit.AuditIntegrity.CHECKPOINT_TYPE, payload));
+            return AuditIntegrity.checkpoint(db, clock,
+                    payload -> auth.tokens().signDocument(AuditIntegrity.CHECKPOINT_TYPE, payload));
         } catch (RuntimeException e) {
             log.warn("could not sign the audit chain heads; will retry", e);
             return 0;
@@ -246,7 +246,7 @@ public final class KairanServer implements AutoCloseable {
         messages.close();
         search.close();
         policies.close();
-        checkpoints.shutdownNow();
+        scheduler.close();
         exports.close();
         checkpointAudit();
         auth.devices().close();

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.PolicyFinding;
 import jp.kairan.protocol.api.PolicyCheck;
@@ -33,14 +34,33 @@ import org.slf4j.LoggerFactory;
 /**
  * Classifies every message before it is stored (POLICY.md): blocks what is above the room's ceiling — nothing is
  * stored, delivered or logged, the block is audited with a keyed hash — asks the sender to confirm what may be, and
- * records confirmed warnings and class-I messages sent during an emergency once they are stored. The classifier
- * runs on the caller's thread for ordinary messages (microseconds) and on the database executor's neighbour for
- * long ones, so an event loop never stalls. Thread-safe.
+ * records confirmed warnings and class-I messages sent during an emergency once they are stored.
+ *
+ * <p>Threading. {@link #screen} is called on the caller's thread (a connection's event loop) and classifies there:
+ * at once when the room's policy and the org's classifier are cached, else as a task on that caller once the cache
+ * has loaded them, never on the {@code kairan-db-n} thread that loaded them. Texts longer than
+ * {@value #INLINE_CHARS} characters are classified on the {@code offload} executor instead, so an event loop never
+ * stalls. Audit records run in their own transactions on {@code kairan-db-n}. Thread-safe.
  */
 public final class Screening {
     private static final Logger log = LoggerFactory.getLogger(Screening.class);
     /** Longer texts are classified off the calling thread. */
     static final int INLINE_CHARS = 2_000;
+
+    /** What the screened text is for; recorded as {@code on} in the audit detail. */
+    public enum Use {
+        SEND("send"), EDIT("edit");
+
+        private final String wireName;
+
+        Use(String wireName) {
+            this.wireName = wireName;
+        }
+
+        String wireName() {
+            return wireName;
+        }
+    }
 
     /** What sending a text needs recorded once it is stored. */
     public record Screened(AuditAction record, List<Finding> findings, String textHash, ImportanceClass ceiling) {
@@ -72,24 +92,28 @@ public final class Screening {
 
     /**
      * Screens a text about to be sent to {@code room} (whose membership the caller checked). Completes with what to
-     * record after storing, or fails with {@link ContentRefused} (after auditing a block). Never blocks.
+     * record after storing, or fails with {@link ContentRefused} (after auditing a block). Called on {@code caller};
+     * never blocks; short texts are classified on {@code caller} (see the class header).
      */
     public CompletableFuture<Screened> screen(Principal sender, Membership room, String text, boolean confirmed,
-                                              String what, Origin origin) {
+                                              Use what, Origin origin, Executor caller) {
         record Ready(PolicyStore.RoomState state, Classifier classifier) {
         }
-        return store.state(room.roomId()).thenCombine(store.classifier(room.orgId()), (state, classifier) -> new Ready(
-                state.orElseThrow(() -> KairanException.forbidden("room " + room.roomId() + " is gone")), classifier)
-        ).thenCompose(ready -> {
+        CompletableFuture<Ready> ready = store.state(room.roomId()).thenCombine(store.classifier(room.orgId()),
+                (state, classifier) -> new Ready(
+                        state.orElseThrow(() -> KairanException.forbidden("room " + room.roomId() + " is gone")), classifier));
+        // Both cached: go on at once on this (the caller's) thread; else hop back to the caller, off kairan-db-n.
+        Function<Ready, CompletableFuture<Screened>> classify = r -> {
             CompletableFuture<Classification> classified = text.length() <= INLINE_CHARS
-                    ? CompletableFuture.completedFuture(ready.classifier().classify(text))
-                    : CompletableFuture.supplyAsync(() -> ready.classifier().classify(text), offload);
-            return classified.thenCompose(c -> decide(sender, room, text, confirmed, what, origin, ready.state(), c));
-        });
+                    ? CompletableFuture.completedFuture(r.classifier().classify(text))
+                    : CompletableFuture.supplyAsync(() -> r.classifier().classify(text), offload);
+            return classified.thenCompose(c -> decide(sender, room, text, confirmed, what, origin, r.state(), c));
+        };
+        return ready.isDone() ? ready.thenCompose(classify) : ready.thenComposeAsync(classify, caller);
     }
 
     private CompletableFuture<Screened> decide(Principal sender, Membership room, String text, boolean confirmed,
-                                               String what, Origin origin, PolicyStore.RoomState state, Classification c) {
+                                               Use what, Origin origin, PolicyStore.RoomState state, Classification c) {
         Instant now = clock.instant();
         ImportanceClass ceiling = state.effectiveCeiling(now);
         Classification.Decision d = c.decide(ceiling);
@@ -125,7 +149,7 @@ public final class Screening {
         if (!screened.needsRecord()) {
             return;
         }
-        Map<String, Object> detail = detail(room, screened.findings(), screened.textHash(), screened.ceiling(), "send");
+        Map<String, Object> detail = detail(room, screened.findings(), screened.textHash(), screened.ceiling(), Use.SEND);
         detail.put("messageId", messageId);
         db.inTransaction(tx -> {
             audit.record(tx, new AuditEvent(room.orgId(), sender.userId(), sender.loginId(), screened.record(), "room",
@@ -161,13 +185,13 @@ public final class Screening {
     }
 
     private static Map<String, Object> detail(Membership room, List<Finding> findings, String hash, ImportanceClass ceiling,
-                                              String what) {
+                                              Use what) {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("roomId", Long.toString(room.roomId()));
         detail.put("detectors", findings.stream().map(Finding::detector).distinct().toList());
         detail.put("ceiling", ceiling.wireName());
         detail.put("textHash", hash);
-        detail.put("on", what);
+        detail.put("on", what.wireName());
         return detail;
     }
 

@@ -1,13 +1,6 @@
 package jp.kairan.server.http;
 
-import java.util.List;
-import java.util.function.BooleanSupplier;
-import java.util.function.LongFunction;
 import jp.kairan.protocol.api.ClientConfig;
-import jp.kairan.protocol.api.PresenceEntry;
-import jp.kairan.server.message.MessageReads;
-import jp.kairan.server.room.RoomService;
-import jp.kairan.server.ceiling.Policies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
@@ -19,15 +12,14 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Clock;
 import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import jp.kairan.protocol.ErrorCode;
-import jp.kairan.server.audit.AuditQuery;
 import jp.kairan.server.auth.AuthServices;
 import jp.kairan.server.config.HttpConfig;
-import jp.kairan.server.org.Departments;
-import jp.kairan.server.org.OrgService;
+import jp.kairan.server.error.KairanException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,32 +39,30 @@ public final class HttpServer {
     private final Undertow undertow;
     private int port;
 
-    public HttpServer(HttpConfig config, ObjectMapper json, BooleanSupplier databaseReady, AuditQuery auditLog,
-                      OrgService orgs, Departments departments,
-                      AuthServices auth, RoomService rooms, MessageReads messages, Policies policies,
-                      jp.kairan.server.retention.RetentionService retention, jp.kairan.server.export.ExportService exports,
-                      jp.kairan.server.search.SearchService search, LongFunction<List<PresenceEntry>> presence, ClientConfig clientConfig, PrometheusMeterRegistry metrics,
-                      java.time.Clock clock) {
+    public HttpServer(HttpConfig config, ObjectMapper json, HttpFeatures features, ClientConfig clientConfig,
+                      PrometheusMeterRegistry metrics, Clock clock) {
         this.config = config;
+        AuthServices auth = features.auth();
         ApiRouter api = new ApiRouter(json, auth.sessions(), metrics, config.maxBodyBytes(), config.trustForwardedFor(),
                 config.secureTransport());
         new AuthEndpoints(auth, config.secureTransport(), clock).register(api);
         new DeviceEndpoints(auth).register(api);
-        new OrgEndpoints(orgs, departments, auth.accounts()).register(api);
-        new RoomEndpoints(orgs, rooms, messages, presence, clientConfig).register(api);
-        new PolicyEndpoints(orgs, policies).register(api);
-        new AuditEndpoints(auditLog, clock).register(api);
-        new RetentionEndpoints(retention).register(api);
-        new ExportEndpoints(exports).register(api);
-        new SearchEndpoints(search).register(api);
+        new OrgEndpoints(features.orgs(), features.departments(), auth.accounts()).register(api);
+        new RoomEndpoints(features.orgs(), features.rooms(), features.messages(), features.presence(), clientConfig)
+                .register(api);
+        new PolicyEndpoints(features.orgs(), features.policies()).register(api);
+        new AuditEndpoints(features.auditLog(), clock).register(api);
+        new RetentionEndpoints(features.retention()).register(api);
+        new ExportEndpoints(features.exports()).register(api);
+        new SearchEndpoints(features.search()).register(api);
         api.get("/api/v1/auth/jwks", req -> new ApiRouter.RawResponse("application/jwk-set+json", auth.tokens().jwksJson()));
 
         ApiRouter ops = new ApiRouter(json, auth.sessions(), null, config.maxBodyBytes(), config.trustForwardedFor(),
                 config.secureTransport());
         ops.get("/health/live", req -> Map.of("status", "up"));
         ops.get("/health/ready", req -> {
-            if (!databaseReady.getAsBoolean()) {
-                throw new jp.kairan.server.error.KairanException(ErrorCode.SERVER_BUSY, "database not reachable");
+            if (!features.databaseReady().getAsBoolean()) {
+                throw new KairanException(ErrorCode.SERVER_BUSY, "database not reachable");
             }
             return Map.of("status", "up");
         });

@@ -103,7 +103,7 @@ public final class Messages implements AutoCloseable {
             // On caller: checks, then screening (inline on caller for short texts when the policies are cached).
             requireWritable(room, sender);
             List<Long> mentioned = mentioned(room, cmd);
-            return onCaller(screening.screen(sender, room, cmd.text(), cmd.confirmedWarning(), "send", origin), caller,
+            return onCaller(screening.screen(sender, room, cmd.text(), cmd.confirmedWarning(), Screening.Use.SEND, origin, caller), caller,
                     // On caller: a queue offer. The lane commits, fans out, then completes the future on its thread.
                     screened -> commits.submit(new PendingSend(sender.userId(), senderName, room, cmd, mentioned,
                             new CompletableFuture<>())).thenApply(stored -> {
@@ -121,7 +121,7 @@ public final class Messages implements AutoCloseable {
         long roomId = Long.parseLong(cmd.roomId());
         return onCaller(rooms.membership(roomId), caller, room -> {
             requireWritable(room, user);
-            return onCaller(screening.screen(user, room, cmd.text(), cmd.confirmedWarning(), "edit", origin), caller,
+            return onCaller(screening.screen(user, room, cmd.text(), cmd.confirmedWarning(), Screening.Use.EDIT, origin, caller), caller,
                     screened -> db.inTransaction(tx -> {
                         MessageRepository.Target t = ownMessage(tx, roomId, Long.parseLong(cmd.messageId()), user);
                         Instant now = clock.instant();
