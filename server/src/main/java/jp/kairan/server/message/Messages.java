@@ -23,6 +23,7 @@ import jp.kairan.protocol.MessagePage;
 import jp.kairan.protocol.ReactionChanged;
 import jp.kairan.protocol.ReceiptUpdated;
 import jp.kairan.protocol.SendMessage;
+import jp.kairan.protocol.ServerMessage;
 import jp.kairan.protocol.SyncMessages;
 import jp.kairan.protocol.TypingStarted;
 import jp.kairan.protocol.api.MessagesPage;
@@ -55,7 +56,8 @@ import jp.kairan.server.store.Tx;
  *       the thread that loaded it, so no CPU work lands on a database thread;
  *   <li>transactions run on {@code kairan-db-n}, sends on the writer lane of their room ({@link GroupCommit});
  *   <li>after a transaction only cheap hand-offs run on its thread; events are encoded and fanned out on
- *       {@code caller} (sends: on the lane, in seq order).
+ *       {@code caller} (sends: on the lane, in seq order), and the command's reply follows on a later task of
+ *       {@code caller}, so the sender's own connection gets the event before the reply.
  * </ul>
  * Results complete on the thread named at each method; failures may complete on any of them. Thread-safe.
  */
@@ -122,7 +124,7 @@ public final class Messages implements AutoCloseable {
         return onCaller(rooms.membership(roomId), caller, room -> {
             requireWritable(room, user);
             return onCaller(screening.screen(user, room, cmd.text(), cmd.confirmedWarning(), Screening.Use.EDIT, origin, caller), caller,
-                    screened -> db.inTransaction(tx -> {
+                    screened -> toRoomThenReply(db.inTransaction(tx -> {
                         MessageRepository.Target t = ownMessage(tx, roomId, Long.parseLong(cmd.messageId()), user);
                         Instant now = clock.instant();
                         repository.replaceBody(tx, t, cmd.text(), now, false);
@@ -133,7 +135,7 @@ public final class Messages implements AutoCloseable {
                         searchOutbox.wake();
                         screening.recordSent(screened, user, room, cmd.messageId(), origin);
                         return edited;
-                    }).thenAcceptAsync(edited -> events.toRoom(room, edited), caller));
+                    }), room, caller));
         });
     }
 
@@ -142,7 +144,7 @@ public final class Messages implements AutoCloseable {
         long roomId = Long.parseLong(cmd.roomId());
         return onCaller(rooms.membership(roomId), caller, room -> {
             RoomService.requireMember(room, user);
-            return db.inTransaction(tx -> {
+            return toRoomThenReply(db.inTransaction(tx -> {
                 MessageRepository.Target t = ownMessage(tx, roomId, Long.parseLong(cmd.messageId()), user);
                 Instant now = clock.instant();
                 repository.replaceBody(tx, t, null, now, true);
@@ -153,7 +155,7 @@ public final class Messages implements AutoCloseable {
             }).thenApply(deleted -> {
                 searchOutbox.wake(); // on kairan-db-n, after the commit
                 return deleted;
-            }).thenAcceptAsync(deleted -> events.toRoom(room, deleted), caller);
+            }), room, caller);
         });
     }
 
@@ -196,7 +198,7 @@ public final class Messages implements AutoCloseable {
         long roomId = Long.parseLong(cmd.roomId());
         return onCaller(rooms.membership(roomId), caller, room -> {
             RoomService.requireMember(room, user);
-            return db.inTransaction(tx -> {
+            return toRoomThenReply(db.inTransaction(tx -> {
                 long last = repository.lastSeq(tx, roomId);
                 if (cmd.seq() > last) {
                     throw new KairanException(ErrorCode.INVALID_SEQ, "seq " + cmd.seq() + " is beyond the last message " + last, "seq");
@@ -204,11 +206,7 @@ public final class Messages implements AutoCloseable {
                 Instant now = clock.instant();
                 return repository.markRead(tx, roomId, user.userId(), cmd.seq(), now)
                         ? new ReceiptUpdated(cmd.roomId(), Long.toString(user.userId()), cmd.seq(), now) : null;
-            }).thenAcceptAsync(updated -> {
-                if (updated != null) {
-                    events.toRoom(room, updated);
-                }
-            }, caller);
+            }), room, caller);
         });
     }
 
@@ -219,7 +217,7 @@ public final class Messages implements AutoCloseable {
         long messageId = Long.parseLong(messageIdText);
         return onCaller(rooms.membership(roomId), caller, room -> {
             requireWritable(room, user);
-            return db.inTransaction(tx -> {
+            return toRoomThenReply(db.inTransaction(tx -> {
                 MessageRepository.Row m = repository.byIds(tx, List.of(messageId)).get(messageId);
                 if (m == null || m.roomId() != roomId || m.deletedAt() != null) {
                     throw new KairanException(ErrorCode.NOT_FOUND, "no message " + messageId + " in room " + roomId);
@@ -235,11 +233,7 @@ public final class Messages implements AutoCloseable {
                     changed = repository.removeReaction(tx, messageId, user.userId(), emoji);
                 }
                 return changed ? new ReactionChanged(roomIdText, messageIdText, m.seq(), emoji, Long.toString(user.userId()), add) : null;
-            }).thenAcceptAsync(changed -> {
-                if (changed != null) {
-                    events.toRoom(room, changed);
-                }
-            }, caller);
+            }), room, caller);
         });
     }
 
@@ -252,6 +246,21 @@ public final class Messages implements AutoCloseable {
             events.toUsers(others, new TypingStarted(roomIdText, Long.toString(user.userId())));
             return CompletableFuture.completedFuture(null);
         });
+    }
+
+    /**
+     * Hands the committed event (if any: null means nothing changed) to the room's members from {@code caller}, then
+     * completes on a later task of {@code caller}. The sender's own connection lives on {@code caller}, and its copy
+     * of the event is a task queued there before the completion, so the sender sees the event before the reply to
+     * its command ({@code ok}), as it always has: a client may update its view from the event alone.
+     */
+    private <E extends ServerMessage> CompletableFuture<Void> toRoomThenReply(CompletableFuture<E> committed,
+                                                                              Membership room, Executor caller) {
+        return committed.thenAcceptAsync(event -> {
+            if (event != null) {
+                events.toRoom(room, event);
+            }
+        }, caller).thenRunAsync(() -> { }, caller);
     }
 
     /**

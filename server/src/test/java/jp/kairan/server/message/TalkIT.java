@@ -168,6 +168,34 @@ class TalkIT {
     }
 
     @Test
+    void theSenderSeesItsOwnEventBeforeTheOkOfEachCommand() {
+        // Clients may update their view from the event alone: on the sender's own connection the event has always
+        // come before the command's ok (the event is queued on the connection's event loop before the reply).
+        try (WsClient a = WsClient.signedIn(server.gatewayUrl(), hanako.accessToken());
+             WsClient b = WsClient.signedIn(server.gatewayUrl(), ichiro.accessToken())) {
+            JsonNode ack = a.request(send(java.util.UUID.randomUUID().toString(), "順序の確認です"));
+            String messageId = ack.path("messageId").asText();
+            // A message of someone else's, so that reading it moves hanako's read seq (her own already did).
+            long seq = b.request(send(java.util.UUID.randomUUID().toString(), "了解です")).path("seq").asLong();
+            List<Map<String, Object>> commands = List.of(
+                    Map.of("type", "message.edit", "id", "o1", "roomId", roomId, "messageId", messageId, "text", "順序の確認でした"),
+                    Map.of("type", "reaction.add", "id", "o2", "roomId", roomId, "messageId", messageId, "emoji", "👍"),
+                    Map.of("type", "reaction.remove", "id", "o3", "roomId", roomId, "messageId", messageId, "emoji", "👍"),
+                    Map.of("type", "receipt.read", "id", "o4", "roomId", roomId, "seq", seq),
+                    Map.of("type", "message.delete", "id", "o5", "roomId", roomId, "messageId", messageId));
+            List<String> events = List.of("message.edited", "reaction.changed", "reaction.changed", "receipt.updated",
+                    "message.deleted");
+            for (int i = 0; i < commands.size(); i++) {
+                String event = events.get(i);
+                assertThat(a.request(commands.get(i)).path("type").asText()).isEqualTo("ok");
+                // Whatever arrived before the ok is already held back by request(): a zero window reads only that.
+                assertThat(a.collect(f -> event.equals(f.path("type").asText()), Duration.ZERO))
+                        .as("%s before the ok of %s", event, commands.get(i).get("type")).hasSize(1);
+            }
+        }
+    }
+
+    @Test
     void editsDeletionsReactionsRepliesAndMentionsReachMembers() {
         try (WsClient a = WsClient.signedIn(server.gatewayUrl(), hanako.accessToken());
              WsClient b = WsClient.signedIn(server.gatewayUrl(), ichiro.accessToken())) {
