@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import jp.kairan.server.csv.Csv;
 
 /**
  * The audit export as CSV (RFC 4180): UTF-8 with a byte order mark, so that Excel in Japanese opens it as UTF-8;
@@ -16,8 +17,8 @@ import java.util.List;
  * field names as the JSON API (stable for scripts; HTTP-API.md gives their Japanese meaning), plus
  * {@code occurredAtJst}, the time in Japan as Excel reads it.
  *
- * <p>A text cell starting with {@code = + - @}, a tab or a carriage return gets a leading {@code '} so that a
- * spreadsheet shows it instead of running it as a formula: a login ID is recorded as typed at sign-in, by anyone.
+ * <p>A text cell starting with {@code = + - @}, a tab or a carriage return gets a leading {@code '} ({@link Csv#guard})
+ * so that a spreadsheet shows it instead of running it as a formula: a login ID is recorded as typed at sign-in, by anyone.
  * Not thread-safe.
  */
 final class AuditQueryCsv {
@@ -67,7 +68,7 @@ final class AuditQueryCsv {
         if (value == null || value.isEmpty()) {
             return "";
         }
-        String v = guard && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        String v = guard ? Csv.guard(value) : value;
         if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
             return v;
         }

@@ -10,10 +10,12 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import jp.kairan.server.csv.Csv;
 
 /**
  * A room's {@code messages.csv}, made for Japanese Excel: UTF-8 with a BOM, CRLF line ends, every field quoted
- * (quotes doubled), a field starting with = + - @ prefixed with ' so it stays text, times in Japan time. A header
+ * (quotes doubled), a field starting with = + - @, a tab or a carriage return prefixed with ' so it stays text
+ * ({@link Csv#guard}, the same guard as the audit CSV's), times in Japan time. A header
  * row, then one row per message. The bytes are part of the signed export. Not thread-safe; one per file.
  */
 final class CsvWriter implements ExportRows.Sink {
@@ -59,11 +61,8 @@ final class CsvWriter implements ExportRows.Sink {
             if (i > 0) {
                 w.write(',');
             }
-            String f = fields[i] == null ? "" : fields[i];
-            // A leading = + - @ would run as a formula in Excel: keep it text.
-            if (!f.isEmpty() && "=+-@".indexOf(f.charAt(0)) >= 0) {
-                f = "'" + f;
-            }
+            // A leading = + - @, tab or carriage return would run as a formula in a spreadsheet: keep it text.
+            String f = fields[i] == null ? "" : Csv.guard(fields[i]);
             w.write('"');
             w.write(f.replace("\"", "\"\""));
             w.write('"');

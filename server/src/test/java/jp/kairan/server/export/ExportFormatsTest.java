@@ -62,6 +62,24 @@ class ExportFormatsTest {
     }
 
     @Test
+    void theCsvGuardsATextStartingWithATabOrACarriageReturnLikeTheAuditCsv() throws Exception {
+        // issue #16: a spreadsheet runs "\t=cmd|…" or "\r=cmd|…" as a formula too, so these get the ' as well.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CsvWriter w = new CsvWriter(new ExportRows.Room(12, "\t=HYPERLINK(\"x\")"), out);
+        w.accept(new ExportRows.Message(23, 3, 31, "\r@SUM(1)", "\t=cmd|' /C calc'!A0", T0, null, null), List.of(), Map.of());
+        w.accept(new ExportRows.Message(24, 4, 31, "山本 花子", "\r+1\r\n-2", T0, null, null), List.of(), Map.of());
+        w.accept(new ExportRows.Message(25, 5, 31, "山本 花子", " \t=not first", T0, null, null), List.of(), Map.of());
+        w.finish();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "\"12\",\"'\t=HYPERLINK(\"\"x\"\")\",\"3\",\"23\",\"31\",\"'\r@SUM(1)\",\"2026/12/01 10:02:03\","
+                + "\"'\t=cmd|' /C calc'!A0\",\"\",\"\",\"0\",\"\"\r\n"
+                + "\"12\",\"'\t=HYPERLINK(\"\"x\"\")\",\"4\",\"24\",\"31\",\"山本 花子\",\"2026/12/01 10:02:03\","
+                + "\"'\r+1\r\n-2\",\"\",\"\",\"0\",\"\"\r\n"
+                + "\"12\",\"'\t=HYPERLINK(\"\"x\"\")\",\"5\",\"25\",\"31\",\"山本 花子\",\"2026/12/01 10:02:03\","
+                + "\" \t=not first\",\"\",\"\",\"0\",\"\"\r\n");
+    }
+
+    @Test
     void theTranscriptEscapesEveryTextAndShowsEarlierVersions() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         HtmlTranscript w = new HtmlTranscript(out);
