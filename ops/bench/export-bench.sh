@@ -44,6 +44,7 @@ set +e
 timeout --kill-after=30 "$BENCH_TIMEOUT" \
     java -Xmx1g -cp "$BENCH_JAR" jp.kairan.bench.ExportBench \
     --base-url "http://127.0.0.1:$HTTP_PORT" \
+    --metrics-url "http://127.0.0.1:$MANAGEMENT_PORT/metrics" \
     --operator-password-file "$PASSWORD_FILE" \
     --db-port "$DB_PORT" \
     --server-java "$("$SERVER_JAVA" -version 2>&1 | head -n1 | tr -d '"'), ${SERVER_OPTS[*]}" \

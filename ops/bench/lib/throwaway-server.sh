@@ -15,7 +15,7 @@
 # then calls start_throwaway_server (after its build step, which may use say and die), and at the end
 # server_log_problems.
 # It leaves: WORK (temporary directory), FRESH_DB (1 when the database was created now), DB_PORT, DB_PID,
-# HTTP_PORT, GATEWAY_PORT, SERVER_PID, DATA_DIR, PASSWORD_FILE (the operator's setup password; empty file when a
+# HTTP_PORT, GATEWAY_PORT, MANAGEMENT_PORT (/metrics), SERVER_PID, DATA_DIR, PASSWORD_FILE (the operator's setup password; empty file when a
 # kept server's operator changed it already).
 # shellcheck shell=bash
 
@@ -161,10 +161,11 @@ SQL
 
     HTTP_PORT="$(free_port)"
     GATEWAY_PORT="$(free_port)"
+    MANAGEMENT_PORT="$(free_port)" # /metrics is served only there (issue #16)
     DATA_DIR="$STATE_DIR/data"
     mkdir -p "$DATA_DIR"
     say "starting the server ($SERVER_JAVA, $("$SERVER_JAVA" -version 2>&1 | head -n1), ${SERVER_OPTS[*]})" \
-        "on 127.0.0.1:$HTTP_PORT, gateway :$GATEWAY_PORT"
+        "on 127.0.0.1:$HTTP_PORT, gateway :$GATEWAY_PORT, metrics :$MANAGEMENT_PORT"
     # Access tokens must outlive the run (the default 5 minutes would close every connection with 4001);
     # all bench traffic comes from 127.0.0.1, so the per-address sign-in limit is raised.
     env KAIRAN_DATA_DIR="$DATA_DIR" \
@@ -172,6 +173,8 @@ SQL
         KAIRAN_HTTP_PORT="$HTTP_PORT" \
         KAIRAN_GATEWAY_HOST=127.0.0.1 \
         KAIRAN_GATEWAY_PORT="$GATEWAY_PORT" \
+        KAIRAN_MANAGEMENT_HOST=127.0.0.1 \
+        KAIRAN_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
         KAIRAN_DATABASE_JDBC_URL="jdbc:mariadb://127.0.0.1:$DB_PORT/kairan" \
         KAIRAN_DATABASE_USER=kairan \
         KAIRAN_DATABASE_PASSWORD="$DB_PASSWORD" \

@@ -235,6 +235,11 @@ public final class KairanServer implements AutoCloseable {
         return http.port();
     }
 
+    /** The management listener's port ({@code /metrics}), once started; -1 when {@code management.port} is not set. */
+    public int managementPort() {
+        return http.managementPort();
+    }
+
     @Override
     public void close() {
         if (http != null) {

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * Export and purge benchmark (issue #6): puts N messages into one room of a throwaway server's MariaDB (directly, with
  * the sequence engine: the send path is not what is measured), has an auditor export the room through the API, and
  * reports messages per second from the export's own start and finish times, the archive's size, and the server's
- * peak heap sampled from {@code /metrics} during the export; a small export first gives the baseline heap. Then an
+ * peak heap sampled from {@code /metrics} (on the management port) during the export; a small export first gives the baseline heap. Then an
  * owner shortens the retention period and purges through the API: messages per second deleted. Exit status 0 when
  * every export finished and counted every message; 1 otherwise; 2 when the bench could not run.
  */
@@ -39,6 +39,10 @@ public final class ExportBench implements Callable<Integer> {
 
     @Option(names = "--base-url", defaultValue = "http://127.0.0.1:8080", description = "Server's HTTP API (loopback).")
     URI baseUrl;
+
+    @Option(names = "--metrics-url", defaultValue = "http://127.0.0.1:9100/metrics",
+            description = "The server's Prometheus metrics, on its management port (management.port), never the API's.")
+    URI metricsUrl;
 
     @CommandLine.Mixin
     OperatorOptions operatorOptions = new OperatorOptions();
@@ -197,7 +201,7 @@ public final class ExportBench implements Callable<Integer> {
 
     /** Heap used in total and in the old generation, from the server's Prometheus metrics. */
     private long[] heap(HttpClient http) throws IOException, InterruptedException {
-        String text = http.send(HttpRequest.newBuilder(baseUrl.resolve("/metrics")).GET().build(),
+        String text = http.send(HttpRequest.newBuilder(metricsUrl).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         long total = 0;
         long old = 0;

@@ -14,7 +14,7 @@ public final class ConfigKeys {
     public static final ConfigKey DATA_DIR = new ConfigKey("data-dir", "path", "./data", ESSENTIALS,
             "Directory for the embedded H2 database, the first-start operator password file and other local state.");
     public static final ConfigKey HTTP_HOST = new ConfigKey("http.host", "string", "127.0.0.1", ESSENTIALS,
-            "Address the HTTP server (API, web client, health, metrics) binds to. Use 0.0.0.0 to listen on all interfaces.");
+            "Address the HTTP server (API, web client, health, JWKS) binds to. Use 0.0.0.0 to listen on all interfaces.");
     public static final ConfigKey HTTP_PORT = new ConfigKey("http.port", "int", "8080", ESSENTIALS,
             "HTTP port. 0 picks a free port (tests).");
     public static final ConfigKey DB_URL = new ConfigKey("database.jdbc-url", "string",
@@ -41,6 +41,12 @@ public final class ConfigKeys {
             "Set when a TLS reverse proxy terminates HTTPS: sends HSTS and marks cookies Secure.");
     public static final ConfigKey HTTP_TRUST_FORWARDED = new ConfigKey("http.trust-forwarded-for", "boolean", "false", RARE,
             "Take the client address from X-Forwarded-For (only behind a proxy that sets it).");
+    public static final ConfigKey MANAGEMENT_PORT = new ConfigKey("management.port", "int", null, COMMON,
+            "Port of the management listener (plain HTTP): /metrics (Prometheus text, no sign-in) and /health/live, "
+                    + "/health/ready. When absent, /metrics is served nowhere; it is never served on http.port. 0 picks "
+                    + "a free port (tests).");
+    public static final ConfigKey MANAGEMENT_HOST = new ConfigKey("management.host", "string", "127.0.0.1", COMMON,
+            "Address the management listener binds to: loopback, or an address only the monitoring network reaches.");
 
     public static final ConfigKey AUTH_ISSUER = new ConfigKey("auth.issuer", "string", "Kairan", COMMON,
             "Name shown in authenticator apps and the iss claim of tokens.");
@@ -136,7 +142,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey> ALL = List.of(
             DATA_DIR, HTTP_HOST, HTTP_PORT, DB_URL, DB_USER, DB_PASSWORD,
             DB_POOL_SIZE, DB_QUEUE, HTTP_MAX_BODY, HTTP_TLS_KEYSTORE, HTTP_TLS_PASSWORD, HTTP_BEHIND_TLS_PROXY,
-            HTTP_TRUST_FORWARDED,
+            HTTP_TRUST_FORWARDED, MANAGEMENT_PORT, MANAGEMENT_HOST,
             AUTH_ISSUER, AUTH_ACCESS_TTL, AUTH_REFRESH_TTL, AUTH_ARGON_MEMORY, AUTH_ARGON_ITERATIONS,
             AUTH_ARGON_PARALLELISM, AUTH_LOCKOUT_THRESHOLD, AUTH_LOCKOUT_DURATION, AUTH_IP_RATE, AUTH_PASSWORD_MIN, AUTH_DEVICE_PENDING_TTL,
             MAIL_HOST, MAIL_PORT, MAIL_SECURITY, MAIL_USER, MAIL_PASSWORD, MAIL_FROM, MAIL_TIMEOUT,

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -84,7 +85,9 @@ public final class ConfigLoader {
                 intValue(ConfigKeys.HTTP_MAX_BODY, 1024, 64 * 1024 * 1024),
                 optional(ConfigKeys.HTTP_TLS_KEYSTORE).map(Path::of),
                 optional(ConfigKeys.HTTP_TLS_PASSWORD).orElse(""),
-                bool(ConfigKeys.HTTP_BEHIND_TLS_PROXY), bool(ConfigKeys.HTTP_TRUST_FORWARDED));
+                bool(ConfigKeys.HTTP_BEHIND_TLS_PROXY), bool(ConfigKeys.HTTP_TRUST_FORWARDED),
+                string(ConfigKeys.MANAGEMENT_HOST), optional(ConfigKeys.MANAGEMENT_PORT).isPresent()
+                        ? OptionalInt.of(intValue(ConfigKeys.MANAGEMENT_PORT, 0, 65535)) : OptionalInt.empty());
         String jdbcUrl = optional(ConfigKeys.DB_URL)
                 // DB_CLOSE_ON_EXIT=FALSE: H2 would close itself in its own shutdown hook, before the server's hook has
                 // flushed and signed what it must; the server closes the database last instead.
@@ -111,6 +114,10 @@ public final class ConfigLoader {
         String logFormat = string(ConfigKeys.LOG_FORMAT).toLowerCase(Locale.ROOT);
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             problems.add("log.format must be text or json, got \"" + logFormat + "\"");
+        }
+        int managementPort = http.managementPort().orElse(0);
+        if (managementPort != 0 && (managementPort == http.port() || managementPort == gateway.port())) {
+            problems.add("management.port must differ from http.port and gateway.port, got " + managementPort);
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

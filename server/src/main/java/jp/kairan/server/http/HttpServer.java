@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP face (Undertow): the JSON API under {@code /api/v1}, the JWKS, health and metrics, and the web client.
+ * The HTTP face (Undertow): the JSON API under {@code /api/v1}, the JWKS, health, and the web client; metrics and
+ * health again on a separate management listener when {@code management.port} is set (never {@code /metrics} here).
  * Blocking API work runs on Undertow's worker threads, never on its I/O threads. Security headers go on every
  * response. Owns its Undertow instance; {@link #start()} once, {@link #stop()} once.
  */
@@ -38,6 +39,7 @@ public final class HttpServer {
     private final HttpConfig config;
     private final Undertow undertow;
     private int port;
+    private int managementPort = -1;
 
     public HttpServer(HttpConfig config, ObjectMapper json, HttpFeatures features, ClientConfig clientConfig,
                       PrometheusMeterRegistry metrics, Clock clock) {
@@ -59,14 +61,7 @@ public final class HttpServer {
 
         ApiRouter ops = new ApiRouter(json, auth.sessions(), null, config.maxBodyBytes(), config.trustForwardedFor(),
                 config.secureTransport());
-        ops.get("/health/live", req -> Map.of("status", "up"));
-        ops.get("/health/ready", req -> {
-            if (!features.databaseReady().getAsBoolean()) {
-                throw new KairanException(ErrorCode.SERVER_BUSY, "database not reachable");
-            }
-            return Map.of("status", "up");
-        });
-        ops.get("/metrics", req -> new ApiRouter.RawResponse("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        health(ops, features);
         ops.get("/.well-known/jwks.json", req -> new ApiRouter.RawResponse("application/jwk-set+json", auth.tokens().jwksJson()));
 
         HttpHandler apiHandler = api.handler();
@@ -76,7 +71,8 @@ public final class HttpServer {
             String path = exchange.getRequestPath();
             if (path.startsWith("/api/")) {
                 apiHandler.handleRequest(exchange);
-            } else if (path.startsWith("/health/") || path.equals("/metrics") || path.startsWith("/.well-known/")) {
+            } else if (path.startsWith("/health/") || path.startsWith("/metrics") || path.startsWith("/.well-known/")) {
+                // /metrics is served only on the management listener; here it is not_found, never the web client.
                 opsHandler.handleRequest(exchange);
             } else {
                 web.handleRequest(exchange);
@@ -107,7 +103,29 @@ public final class HttpServer {
         } else {
             b.addHttpListener(config.port(), config.host());
         }
+        if (config.managementPort().isPresent()) {
+            // The management listener: metrics and health without sign-in, for the monitoring network only
+            // (management.host, loopback by default). Same workers, its own routes; never the API or the web client.
+            ApiRouter management = new ApiRouter(json, auth.sessions(), null, config.maxBodyBytes(), false, false);
+            health(management, features);
+            management.get("/metrics", req -> new ApiRouter.RawResponse("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+            b.addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTP)
+                    .setHost(config.managementHost()).setPort(config.managementPort().getAsInt())
+                    .setRootHandler(new SecurityHeaders(management.handler(), false, clientConfig.gatewayUrl(),
+                            clientConfig.gatewayTls(), clientConfig.gatewayPort())));
+        }
         this.undertow = b.build();
+    }
+
+    /** {@code /health/live} and {@code /health/ready}, on the application's listener and the management one. */
+    private static void health(ApiRouter router, HttpFeatures features) {
+        router.get("/health/live", req -> Map.of("status", "up"));
+        router.get("/health/ready", req -> {
+            if (!features.databaseReady().getAsBoolean()) {
+                throw new KairanException(ErrorCode.SERVER_BUSY, "database not reachable");
+            }
+            return Map.of("status", "up");
+        });
     }
 
     private static SSLContext sslContext(HttpConfig config) {
@@ -130,11 +148,22 @@ public final class HttpServer {
         port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         log.info("HTTP listening on {}://{}:{} (web client {})", config.tlsKeystore().isPresent() ? "https" : "http",
                 config.host(), port, StaticFiles.present() ? "included" : "not built");
+        if (config.managementPort().isPresent()) {
+            managementPort = ((InetSocketAddress) undertow.getListenerInfo().get(1).getAddress()).getPort();
+            log.info("Management (metrics, health) listening on http://{}:{}", config.managementHost(), managementPort);
+        } else {
+            log.info("No management listener (management.port not set): /metrics is not served");
+        }
     }
 
     /** The bound port (useful when configured as 0). */
     public int port() {
         return port;
+    }
+
+    /** The management listener's bound port, or -1 without one. */
+    public int managementPort() {
+        return managementPort;
     }
 
     public void stop() {

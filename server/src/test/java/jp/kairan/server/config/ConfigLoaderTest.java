@@ -28,6 +28,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void metricsHaveNoListenerUnlessAManagementPortIsSet() {
+        // issue #16: /metrics answers without sign-in, so by default it is served nowhere (never on http.port).
+        ServerConfig byDefault = ConfigLoader.load(Map.of(), Optional.empty(), Map.of("data-dir", dir.toString()));
+        assertThat(byDefault.http().managementPort()).isEmpty();
+        assertThat(byDefault.http().managementHost()).isEqualTo("127.0.0.1");
+
+        ServerConfig set = ConfigLoader.load(Map.of("KAIRAN_MANAGEMENT_PORT", "9100"), Optional.empty(),
+                Map.of("data-dir", dir.toString(), "management.host", "10.0.0.5"));
+        assertThat(set.http().managementPort()).hasValue(9100);
+        assertThat(set.http().managementHost()).isEqualTo("10.0.0.5");
+
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Optional.empty(),
+                Map.of("data-dir", dir.toString(), "management.port", "8080")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("management.port must differ from http.port and gateway.port");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Optional.empty(),
+                Map.of("data-dir", dir.toString(), "management.port", "70000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("management.port must be between 0 and 65535");
+    }
+
+    @Test
     void fileThenEnvironmentThenFlags() throws IOException {
         Files.writeString(dir.resolve("kairan.properties"), "http.port=9000\nauth.lockout-duration=1h\nlog.format=json\n");
         ServerConfig fromFile = ConfigLoader.load(Map.of(), Optional.empty(), Map.of("data-dir", dir.toString()));

@@ -228,7 +228,7 @@ class GatewayBadInputIT {
     }
 
     private static double slowConsumersClosed() {
-        String metrics = server.get("/metrics", null).raw().body();
+        String metrics = server.metrics();
         double total = 0;
         for (String line : metrics.split("\n")) {
             if (line.startsWith("kairan_gateway_closes_total{reason=\"slow_consumer")) {

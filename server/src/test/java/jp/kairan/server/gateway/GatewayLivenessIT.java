@@ -73,7 +73,7 @@ class GatewayLivenessIT {
     }
 
     private static double idleCloses() {
-        for (String line : server.get("/metrics", null).raw().body().split("\n")) {
+        for (String line : server.metrics().split("\n")) {
             if (line.startsWith("kairan_gateway_closes_total{reason=\"idle_timeout\"")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }

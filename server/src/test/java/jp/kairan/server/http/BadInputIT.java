@@ -124,13 +124,29 @@ class BadInputIT {
     }
 
     @Test
-    void healthAndMetrics() {
+    void healthOnTheApplicationPortAndMetricsOnlyOnTheManagementPort() {
         assertThat(server.get("/health/live", null).status()).isEqualTo(200);
         assertThat(server.get("/health/ready", null).text("status")).isEqualTo("up");
         server.post("/api/v1/auth/login", Map.of("loginId", "nobody.x", "password", "wrong-password"), null);
-        Response metrics = server.get("/metrics", null);
-        assertThat(metrics.status()).isEqualTo(200);
-        assertThat(metrics.raw().body()).contains("kairan_logins_total").contains("hikaricp_connections_active")
+
+        // issue #16: the application's port (what the proxy and the Internet reach) does not answer /metrics.
+        for (String path : new String[] {"/metrics", "/metrics/", "/metrics?name=jvm"}) {
+            Response onTheApp = server.get(path, null);
+            assertError(onTheApp, 404, "not_found");
+            assertThat(onTheApp.raw().body()).as(path).doesNotContain("kairan_logins_total");
+        }
+
+        HttpResponse<String> metrics = server.management("/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(metrics.body()).contains("kairan_logins_total").contains("hikaricp_connections_active")
                 .contains("jvm_memory_used_bytes").contains("kairan_http_requests_seconds_count");
+        assertThat(server.management("/health/ready").statusCode()).isEqualTo(200);
+        assertThat(server.management("/health/live").body()).contains("up");
+        // The management port serves nothing else: no API, no JWKS, no web client.
+        assertThat(server.management("/api/v1/auth/jwks").statusCode()).isEqualTo(404);
+        assertThat(server.management("/.well-known/jwks.json").statusCode()).isEqualTo(404);
+        assertThat(server.management("/").statusCode()).isEqualTo(404);
+        assertThat(server.server().managementPort()).isNotEqualTo(server.server().httpPort());
     }
 }

@@ -51,6 +51,7 @@ public final class TestServer implements AutoCloseable {
         cfg.put("data-dir", dataDir.toString());
         cfg.put("http.port", "0");
         cfg.put("gateway.port", "0");
+        cfg.put("management.port", "0");
         cfg.put("database.jdbc-url", database.jdbcUrl());
         cfg.put("database.user", database.user());
         cfg.put("database.password", database.password());
@@ -99,6 +100,33 @@ public final class TestServer implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + server.httpPort();
+    }
+
+    /** The management listener's URL ({@code /metrics}, health), e.g. {@code http://127.0.0.1:1234}. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + server.managementPort();
+    }
+
+    /** A GET on the management listener (no sign-in there). */
+    public HttpResponse<String> management(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(managementUrl() + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The Prometheus text of {@code /metrics}, from the management listener. */
+    public String metrics() {
+        HttpResponse<String> r = management("/metrics");
+        if (r.statusCode() != 200) {
+            throw new AssertionError("/metrics on the management port answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
     }
 
     /** The operator's one-time setup password from the data directory. */
