@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class OwnerProtectionIT {
     private static TestServer server;
+    private static SignedIn operator;
     private static String org;
     private static SignedIn owner;
     private static SignedIn owner2;
@@ -33,7 +34,8 @@ class OwnerProtectionIT {
     @BeforeAll
     static void start() {
         server = TestServer.start();
-        TestServer.Org o = server.createOrg(server.operator(), "防護市", "owner.p", "防護 所有者", "Sakura-Hana-101");
+        operator = server.operator();
+        TestServer.Org o = server.createOrg(operator, "防護市", "owner.p", "防護 所有者", "Sakura-Hana-101");
         org = o.id();
         owner = o.owner();
         owner2 = server.createUser(owner, org, "owner2.p", "二 所有者", List.of("owner"), "Sakura-Hana-102");
@@ -92,15 +94,39 @@ class OwnerProtectionIT {
 
     /** A new browser of {@code u} (who knows the password and authenticator) registered and waiting for approval. */
     private static String pendingDevice(SignedIn u, String loginId) {
+        Response pending = newDevice(u, loginId);
+        assertThat(pending.text("next")).isEqualTo("device_pending");
+        return pending.body().get("device").get("id").asText();
+    }
+
+    /** Signs {@code u} in on a new key and registers it: the answer of the registration. */
+    private static Response newDevice(SignedIn u, String loginId) {
         DeviceKey key = DeviceKey.generate(server.clock());
         Response step = server.postAs(key, "/api/v1/auth/login", Map.of("loginId", loginId, "password", u.password()));
         step = server.postAs(key, "/api/v1/auth/otp", Map.of("ticket", step.text("ticket"), "method", "totp",
                 "code", server.nextTotpCode(u.totpSecret())));
         assertThat(step.text("next")).isEqualTo("device_register");
-        Response pending = server.postAs(key, "/api/v1/auth/device", Map.of("ticket", step.text("ticket"), "name", "新しい端末",
+        return server.postAs(key, "/api/v1/auth/device", Map.of("ticket", step.text("ticket"), "name", "新しい端末",
                 "publicKey", key.publicJwk()));
-        assertThat(pending.text("next")).isEqualTo("device_pending");
-        return pending.body().get("device").get("id").asText();
+    }
+
+    @Test
+    void aSoleOwnerApprovesTheirOwnSecondDevice_andIsApprovedAtOnceAfterLosingEveryDevice() {
+        TestServer.Org sole = server.createOrg(server.signIn("operator", operator.password(), operator.totpSecret()), "単独町", "sole.p", "単独 所有者", "Sakura-Hana-109");
+        SignedIn soleAdmin = server.createUser(sole.owner(), sole.id(), "sole.admin", "単独 管理", List.of("admin"), "Kaede-Aki-309");
+        String second = pendingDevice(sole.owner(), "sole.p");
+        String path = "/api/v1/orgs/" + sole.id() + "/devices/" + second;
+        assertThat(server.post(path + "/approve", null, soleAdmin.accessToken()).code()).isEqualTo("forbidden");
+        SignedIn first = server.signIn("sole.p", "Sakura-Hana-109", sole.owner().totpSecret());
+        assertThat(server.post(path + "/approve", null, first.accessToken()).text("status")).isEqualTo("approved");
+
+        // Both devices lost: the admin may not approve a new one, so it is approved at once (bootstrap).
+        assertThat(server.post("/api/v1/me/devices/" + second + "/revoke", Map.of("reason", "紛失"), first.accessToken()).status())
+                .isEqualTo(200);
+        assertThat(server.post("/api/v1/me/devices/" + first.deviceId() + "/revoke", Map.of("reason", "紛失"), first.accessToken())
+                .status()).isEqualTo(200);
+        Response again = newDevice(sole.owner(), "sole.p");
+        assertThat(again.text("next")).isEqualTo("done");
     }
 
     @Test
