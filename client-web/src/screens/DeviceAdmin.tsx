@@ -6,7 +6,7 @@ import { ConfirmButton, ErrorMessage, Field, ReasonButton, SuccessMessage } from
 import { dateTime, departmentTree, flatten } from '../format';
 import { useAction, useDebounced, useLoad } from '../hooks';
 import { lang, t } from '../i18n/i18n';
-import { isOrgAdmin, isOwner } from '../roles';
+import { isOrgAdmin, mayApproveOwnDevice, mayManage } from '../roles';
 
 type Device = Schemas['Device'];
 type DeviceStatusValue = Schemas['DeviceStatus'];
@@ -39,6 +39,16 @@ export function DeviceAdmin({ orgId, me }: { orgId: string; me: Schemas['Me'] })
     return () => clearInterval(timer);
   }, []);
 
+  // The devices of an owner, admin or auditor are decided only by an owner: the roles come from the user list.
+  const users = useLoad(() => api.call('get', '/api/v1/orgs/{orgId}/users', { params: { orgId } }), [orgId]);
+  const decidable = (d: Device) => {
+    const roles = users.data?.find((u) => u.id === d.userId)?.roles;
+    return roles !== undefined && mayManage(me, roles);
+  };
+  const ownerOnly = (d: Device) => users.data !== undefined && !decidable(d) && (
+    <span class="muted small" data-testid="device-owner-only">{t('deviceAdmin.ownerOnly')}</span>
+  );
+
   const options = flatten(departmentTree(depts.data ?? []));
   const deptName = (id: string | null) => depts.data?.find((d) => d.id === id)?.name ?? '—';
 
@@ -67,7 +77,7 @@ export function DeviceAdmin({ orgId, me }: { orgId: string; me: Schemas['Me'] })
       </div>
       <p class="muted">{t('deviceAdmin.intro')}</p>
       {!isOrgAdmin(me) && <p class="muted" data-testid="device-dept-head-note">{t('deviceAdmin.deptHeadNote')}</p>}
-      <ErrorMessage error={action.error ?? pending.error ?? all.error ?? depts.error} />
+      <ErrorMessage error={action.error ?? pending.error ?? all.error ?? depts.error ?? users.error} />
       <SuccessMessage text={done} />
 
       <div class="card">
@@ -90,13 +100,19 @@ export function DeviceAdmin({ orgId, me }: { orgId: string; me: Schemas['Me'] })
                     <td>{d.firstIp ?? '—'}</td>
                     <td class="user-agent" title={d.userAgent ?? ''}>{d.userAgent ?? '—'}</td>
                     <td><div class="row-actions">
-                      {/* Nobody but an owner approves their own device (DEVICES.md). */}
-                      {(d.userId !== me.id || isOwner(me)) && (
+                      {ownerOnly(d)}
+                      {/* Nobody approves their own device but a sole owner (DEVICES.md); another owner does. */}
+                      {decidable(d) && d.userId === me.id && !mayApproveOwnDevice(me, users.data ?? []) && (
+                        <span class="muted small" data-testid="device-another-owner">{t('deviceAdmin.anotherOwner')}</span>
+                      )}
+                      {decidable(d) && (d.userId !== me.id || mayApproveOwnDevice(me, users.data ?? [])) && (
                         <ConfirmButton label={t('deviceAdmin.approve')} testid="device-approve" disabled={action.busy}
                           question={t('deviceAdmin.approveQuestion', who(d))} onConfirm={() => decide(d, 'approve')} />
                       )}
-                      <ReasonButton label={t('deviceAdmin.reject')} testid="device-reject" danger disabled={action.busy}
-                        question={t('deviceAdmin.rejectQuestion', who(d))} onConfirm={(reason) => decide(d, 'reject', reason)} />
+                      {decidable(d) && (
+                        <ReasonButton label={t('deviceAdmin.reject')} testid="device-reject" danger disabled={action.busy}
+                          question={t('deviceAdmin.rejectQuestion', who(d))} onConfirm={(reason) => decide(d, 'reject', reason)} />
+                      )}
                     </div></td>
                   </tr>
                 ))}
@@ -153,7 +169,8 @@ export function DeviceAdmin({ orgId, me }: { orgId: string; me: Schemas['Me'] })
                     <td><WipeStatus device={d} /></td>
                     <td>
                       {/* One's own current device is revoked from another one ("report lost"), never by accident here. */}
-                      {revocable(d) && !d.current && (
+                      {revocable(d) && ownerOnly(d)}
+                      {revocable(d) && !d.current && decidable(d) && (
                         <ReasonButton label={t('deviceAdmin.revoke')} testid="device-revoke" danger disabled={action.busy}
                           question={t('deviceAdmin.revokeQuestion', who(d))} placeholder={t('devices.reasonPlaceholder')}
                           onConfirm={(reason) => decide(d, 'revoke', reason)} />

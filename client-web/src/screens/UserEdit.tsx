@@ -6,7 +6,7 @@ import { ConfirmButton, ErrorMessage, Field, InitialPassword, SuccessMessage } f
 import { dateTime, departmentTree, flatten, type DepartmentNode } from '../format';
 import { useAction, useLoad } from '../hooks';
 import { lang, t, type MessageKey } from '../i18n/i18n';
-import { isOwner } from '../roles';
+import { isOwner, mayManage } from '../roles';
 import { StatusBadges } from './Users';
 
 type User = Schemas['User'];
@@ -50,6 +50,9 @@ export function UserEdit({ orgId, userId, me }: { orgId: string; userId: string;
             <dt>{t('user.createdAt')}</dt><dd>{dateTime(u.createdAt, lang())}</dd>
             <dt>{t('user.lastLoginAt')}</dt><dd>{dateTime(u.lastLoginAt, lang())}</dd>
           </dl>
+          {/* An owner, admin or auditor is managed only by an owner; the server refuses anyone else. */}
+          {!mayManage(me, u.roles) && <p class="notice" data-testid="user-owner-only">{t('user.ownerOnly')}</p>}
+          {mayManage(me, u.roles) && <>
           <EditForm key={JSON.stringify(u)} user={u} owner={isOwner(me)} options={flatten(departmentTree(depts.data ?? []))}
             busy={action.busy} onSave={(body) => run('user.saved', () =>
               api.call('patch', '/api/v1/orgs/{orgId}/users/{userId}', { params, body }))} />
@@ -79,6 +82,7 @@ export function UserEdit({ orgId, userId, me }: { orgId: string; userId: string;
                 user.reload();
               })} />
           </div>
+          </>}
         </>
       )}
     </section>

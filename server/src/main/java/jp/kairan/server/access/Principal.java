@@ -78,6 +78,28 @@ public record Principal(long userId, String loginId, Long orgId, Long department
         }
     }
 
+    /**
+     * Whether this user may act on a user of {@code orgId} who holds {@code targetRoles}: reset their password or
+     * authenticator, unlock, suspend or reactivate them, change their profile or e-mail, decide on their devices.
+     * Someone holding a role that only owners grant ({@link Role#ownerGranted()}: owner, admin, auditor) is managed
+     * only by an owner of the organization, so that an admin cannot take over an account that outranks them. Whether
+     * the actor may manage users at all (admin, department head) is asked separately.
+     */
+    public boolean mayManage(Set<Role> targetRoles, long orgId) {
+        return inOrg(orgId) && (ownerOf(orgId) || targetRoles.stream().noneMatch(Role::ownerGranted));
+    }
+
+    /**
+     * Throws {@code not_found} outside {@code orgId}, {@code forbidden} unless {@link #mayManage} — the one rule
+     * for every path on which one user acts on another's account or devices.
+     */
+    public void requireMayManage(Set<Role> targetRoles, long orgId) {
+        requireInOrg(orgId);
+        if (!mayManage(targetRoles, orgId)) {
+            throw KairanException.forbidden("only an owner manages a user who holds the owner, admin or auditor role");
+        }
+    }
+
     /** Throws unless this user administers or audits {@code orgId} (owner, admin or auditor). */
     public void requireAdminOrAuditorOf(long orgId) {
         requireInOrg(orgId);

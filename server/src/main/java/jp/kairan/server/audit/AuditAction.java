@@ -25,6 +25,11 @@ public enum AuditAction {
     USER_UPDATED("org.user.updated"),
     USER_STATUS_CHANGED("org.user.status.changed"),
     ROLES_CHANGED("org.user.roles.changed"),
+    /**
+     * Someone tried to reset, unlock, suspend or change a user they may not manage (an admin acting on an owner,
+     * admin or auditor, or anyone without the right).
+     */
+    USER_ACTION_DENIED("org.user.action-denied"),
     ROOM_CREATED("room.created"),
     ROOM_RENAMED("room.renamed"),
     ROOM_ARCHIVED("room.archived"),

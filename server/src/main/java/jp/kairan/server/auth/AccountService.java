@@ -150,7 +150,7 @@ public final class AccountService {
     public User updateUser(Principal actor, long orgId, long userId, UpdateUserRequest req, Origin origin) {
         record Updated(User user, List<Long> endedSessions) {
         }
-        Updated out = db.call(tx -> {
+        Updated out = refusalsAudited(actor, orgId, userId, "update", origin, tx -> {
             UserProfile u = orgs.users().update(tx, actor, orgId, userId, req, origin);
             List<Long> ended = u.status() != jp.kairan.server.org.UserStatus.ACTIVE ? refreshTokens.revokeUser(tx, userId) : List.of();
             return new Updated(view(tx, actor, u), ended);
@@ -162,24 +162,49 @@ public final class AccountService {
 
     /** Issues a new initial password (owner or admin), optionally removing the authenticator; ends all sessions. */
     public InitialPassword resetPassword(Principal actor, long orgId, long userId, boolean resetTotp, Origin origin) {
-        actor.requireAdminOf(orgId);
+        refusalsAudited(actor, orgId, userId, resetTotp ? "reset-password-totp" : "reset-password", origin,
+                tx -> orgs.users().manageable(tx, actor, orgId, userId));
         String password = secrets.initialPassword();
         String hash = credentials.hasher().hash(password.toCharArray());
-        List<Long> ended = db.call(tx -> reset(tx, actor, orgs.users().get(tx, actor, orgId, userId), hash, resetTotp, origin));
+        List<Long> ended = refusalsAudited(actor, orgId, userId, resetTotp ? "reset-password-totp" : "reset-password", origin,
+                tx -> reset(tx, actor, orgs.users().manageable(tx, actor, orgId, userId), hash, resetTotp, origin));
         sessions.forgetSessions(ended);
         return new InitialPassword(password);
     }
 
     /** Unlocks a locked account (owner or admin). */
     public void unlock(Principal actor, long orgId, long userId, Origin origin) {
-        actor.requireAdminOf(orgId);
-        db.call(tx -> {
-            UserProfile u = orgs.users().get(tx, actor, orgId, userId);
+        refusalsAudited(actor, orgId, userId, "unlock", origin, tx -> {
+            UserProfile u = orgs.users().manageable(tx, actor, orgId, userId);
             credentials.unlock(tx, u.id());
             audit.record(tx, new AuditEvent(orgId, actorId(actor), actor.loginId(), AuditAction.ACCOUNT_UNLOCKED, "user",
                     Long.toString(userId), Map.of()), origin);
             return null;
         });
+    }
+
+    /**
+     * Runs {@code work} in a transaction; a {@code forbidden} refusal (an admin acting on an owner, admin or auditor;
+     * a member acting on anyone) is recorded as {@code org.user.action-denied} in a transaction of its own.
+     */
+    private <T> T refusalsAudited(Principal actor, long orgId, long userId, String what, Origin origin,
+                                  java.util.function.Function<Tx, T> work) {
+        try {
+            return db.call(work);
+        } catch (KairanException e) {
+            if (e.code() == ErrorCode.FORBIDDEN && actor.inOrg(orgId)) {
+                try {
+                    db.call(tx -> {
+                        audit.record(tx, new AuditEvent(orgId, actorId(actor), actor.loginId(), AuditAction.USER_ACTION_DENIED,
+                                "user", Long.toString(userId), Map.of("action", what, "why", e.getMessage())), origin);
+                        return null;
+                    });
+                } catch (RuntimeException auditFailure) {
+                    log.warn("could not record a refused {} on user {}", what, userId, auditFailure);
+                }
+            }
+            throw e;
+        }
     }
 
     /** Command line: new initial password for any login ID (the operator's included). */

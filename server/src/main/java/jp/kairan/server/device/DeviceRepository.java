@@ -98,12 +98,17 @@ final class DeviceRepository {
         });
     }
 
-    /** Whether any owner or admin of the org has an approved device (else the first owner bootstraps). */
-    boolean hasApprovedAdminDevice(Tx tx, long orgId) {
+    /**
+     * Whether an active owner of the org other than {@code exceptUserId} (0: nobody excepted) has an approved device,
+     * that is, whether someone could approve an owner's new device.
+     */
+    boolean hasApprovedOwnerDevice(Tx tx, long orgId, long exceptUserId) {
         return tx.jdbc(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM devices d JOIN user_roles r ON r.user_id = d.user_id "
-                    + "WHERE d.org_id = ? AND d.status = 'approved' AND r.role IN ('OWNER', 'ADMIN') LIMIT 1")) {
+                    + "JOIN users u ON u.id = d.user_id WHERE d.org_id = ? AND d.status = 'approved' AND r.role = 'OWNER' "
+                    + "AND u.status = 'ACTIVE' AND d.user_id <> ? LIMIT 1")) {
                 ps.setLong(1, orgId);
+                ps.setLong(2, exceptUserId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
                 }

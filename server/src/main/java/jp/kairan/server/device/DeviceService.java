@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * Registered devices: registration at sign-in, approval and rejection, revocation from every path, the wipe
  * confirmation, and the device state every request checks (see {@code protocol/DEVICES.md}).
  *
- * <p>Who decides on a device: the org's owners and admins, and the head of the device user's department.
- * Nobody but an owner approves their own device. A user revokes their own devices ("report lost"). Every
+ * <p>Who decides on a device: the org's owners and admins, and the head of the device user's department; a
+ * device of someone holding an owner-granted role (owner, admin, auditor) only an owner
+ * ({@link Principal#mayManage}). Nobody approves their own device, except an owner when no other active owner
+ * has an approved device (a sole owner's second device). A user revokes their own devices ("report lost"). Every
  * decision, and every refused attempt to make one, is an audit event.
  *
  * <p>Revocation commits first (device, its refresh families, the audit event), then tells the
@@ -131,8 +133,8 @@ public final class DeviceService implements AutoCloseable {
 
     /**
      * Registers the key {@code jkt} for {@code user} in the caller's transaction: approved at once for the
-     * operator and for the first owner of an organization without any approved owner or admin device
-     * (bootstrap), else pending. Audited. Call {@link #notifyRegistered} after the commit.
+     * operator and for an owner of an organization where no active owner has an approved device, so nobody could
+     * approve it (bootstrap: the first owner's first device, or a sole owner who lost every device), else pending. Audited. Call {@link #notifyRegistered} after the commit.
      *
      * @throws KairanException {@code invalid_field} (name), {@code device_key_in_use}, {@code device_limit}
      */
@@ -151,7 +153,7 @@ public final class DeviceService implements AutoCloseable {
             throw new KairanException(ErrorCode.DEVICE_LIMIT, "user " + user.id() + " has " + max + " devices");
         }
         boolean operator = user.principal().isOperator();
-        boolean bootstrap = !operator && user.roles().contains(Role.OWNER) && !repo.hasApprovedAdminDevice(tx, user.orgId());
+        boolean bootstrap = !operator && user.roles().contains(Role.OWNER) && !repo.hasApprovedOwnerDevice(tx, user.orgId(), 0);
         DeviceStatus status = operator || bootstrap ? DeviceStatus.APPROVED : DeviceStatus.PENDING;
         long id = Ids.next();
         Instant now = clock.instant();
@@ -239,8 +241,9 @@ public final class DeviceService implements AutoCloseable {
 
     public Device approve(Principal actor, long orgId, long deviceId, Origin origin, Long currentDeviceId) {
         return decide(actor, orgId, deviceId, origin, currentDeviceId, "approve", (tx, row) -> {
-            if (row.userId() == actor.userId() && !actor.ownerOf(orgId)) {
-                return null;
+            if (row.userId() == actor.userId()
+                    && (!actor.ownerOf(orgId) || repo.hasApprovedOwnerDevice(tx, orgId, actor.userId()))) {
+                return OWN_DEVICE;
             }
             if (!repo.decide(tx, row.id(), DeviceStatus.APPROVED, actor.userId(), null, clock.instant())) {
                 throw KairanException.conflict("the device is " + row.status().wireName() + ", not pending");
@@ -297,6 +300,10 @@ public final class DeviceService implements AutoCloseable {
 
     /** The device belongs to another organization than the one named: it does not exist there. */
     private static final Change NOT_IN_ORG = new Change(null);
+    /** The device's user holds an owner-granted role and the actor is not an owner ({@link Principal#mayManage}). */
+    private static final Change OWNER_ONLY = new Change(null);
+    /** An owner's own device while another owner could approve it, or a non-owner's own device. */
+    private static final Change OWN_DEVICE = new Change(null);
 
     @FunctionalInterface
     private interface Work {
@@ -330,6 +337,9 @@ public final class DeviceService implements AutoCloseable {
             if (!actor.adminOf(orgId) && !head) {
                 return null;
             }
+            if (!actor.mayManage(orgs.users().findById(tx, row.userId()).orElseThrow().roles(), orgId)) {
+                return OWNER_ONLY;
+            }
             return work.apply(tx, row);
         }, what);
     }
@@ -346,8 +356,8 @@ public final class DeviceService implements AutoCloseable {
             if (change == NOT_IN_ORG) {
                 return new Result(null, change, true);
             }
-            if (change == null) {
-                return new Result(null, null, true);
+            if (change == null || change == OWNER_ONLY || change == OWN_DEVICE) {
+                return new Result(null, change, true);
             }
             return new Result(view(tx, deviceId, currentDeviceId), change, true);
         });
@@ -357,7 +367,9 @@ public final class DeviceService implements AutoCloseable {
         }
         if (r.view() == null) {
             if (r.exists()) {
-                denied(actor, actor.orgId() == null ? 0 : actor.orgId(), deviceId, what, "not an approver of this device", origin);
+                String why = r.change() == OWNER_ONLY ? "the device's user holds an owner-granted role: only an owner decides"
+                        : r.change() == OWN_DEVICE ? "own device: another owner approves it" : "not an approver of this device";
+                denied(actor, actor.orgId() == null ? 0 : actor.orgId(), deviceId, what, why, origin);
                 throw KairanException.forbidden("you may not " + what + " this device");
             }
             throw KairanException.notFound("device");

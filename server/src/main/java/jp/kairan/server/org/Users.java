@@ -21,7 +21,8 @@ import jp.kairan.server.store.Tx;
 
 /**
  * User profiles and roles. Writes need an owner or admin of the user's organization; owner-granted roles
- * ({@link Role#ownerGranted()}) need an owner; the last active owner can be neither demoted nor suspended.
+ * ({@link Role#ownerGranted()}) need an owner, and so does every change to a user who holds one
+ * ({@link Principal#requireMayManage}); the last active owner can be neither demoted nor suspended.
  * Users of other organizations are reported as not found. Every method joins the caller's transaction, so that
  * auth can keep a user and its credentials in one. Thread-safe.
  */
@@ -115,10 +116,22 @@ public final class Users {
         return entity(tx, orgId, userId).toProfile();
     }
 
+    /**
+     * A user whom {@code actor} may manage (reset, unlock; see {@link Principal#requireMayManage}): the actor an
+     * owner or admin of {@code orgId}, and an owner when the user holds an owner-granted role.
+     */
+    public UserProfile manageable(Tx tx, Principal actor, long orgId, long userId) {
+        actor.requireAdminOf(orgId);
+        UserEntity e = entity(tx, orgId, userId);
+        actor.requireMayManage(e.roles, orgId);
+        return e.toProfile();
+    }
+
     /** Changes profile, department, status or roles (owner or admin; see the class rules). */
     public UserProfile update(Tx tx, Principal actor, long orgId, long userId, UpdateUserRequest req, Origin origin) {
         actor.requireAdminOf(orgId);
         UserEntity e = entity(tx, orgId, userId);
+        actor.requireMayManage(e.roles, orgId);
         Map<String, Object> changed = new HashMap<>();
         if (req.displayName() != null) {
             e.displayName = Fields.name("displayName", req.displayName());
