@@ -152,6 +152,36 @@ class SignInIT {
     }
 
     @Test
+    void reusingASpentTokenWithinTheGrace_returnsTheSameSuccessor_andReuseAfterTheGraceStillEndsTheSession() {
+        SignedIn s = server.firstSignIn("staff.grace", newStaff("staff.grace"), "Kawasemi-Numa-31");
+        Map<String, String> spent = Map.of("Cookie", "kairan_refresh=" + s.refreshCookie());
+        Response first = server.call("POST", "/api/v1/auth/refresh", null, null, spent);
+        assertThat(first.status()).isEqualTo(200);
+        String successor = TestServer.refreshCookie(first);
+
+        server.clock().advance(RefreshTokens.GRACE.minusSeconds(2));
+        Response second = server.call("POST", "/api/v1/auth/refresh", null, null, spent);
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(TestServer.refreshCookie(second)).as("one branch: the same successor").isEqualTo(successor);
+        assertThat(server.get("/api/v1/me", second.text("accessToken")).status()).isEqualTo(200);
+
+        // The successor moves on; the spent token, still within its grace, follows it to the live head.
+        Response next = server.call("POST", "/api/v1/auth/refresh", null, null, Map.of("Cookie", "kairan_refresh=" + successor));
+        assertThat(next.status()).isEqualTo(200);
+        String head = TestServer.refreshCookie(next);
+        assertThat(head).isNotEqualTo(successor);
+        Response third = server.call("POST", "/api/v1/auth/refresh", null, null, spent);
+        assertThat(TestServer.refreshCookie(third)).isEqualTo(head);
+
+        server.clock().advance(RefreshTokens.GRACE);
+        Response reuse = server.call("POST", "/api/v1/auth/refresh", null, null, spent);
+        assertThat(reuse.code()).isEqualTo("refresh_invalid");
+        assertThat(server.call("POST", "/api/v1/auth/refresh", null, null, Map.of("Cookie", "kairan_refresh=" + head)).code())
+                .as("the whole family ended").isEqualTo("refresh_invalid");
+        assertThat(server.get("/api/v1/me", next.text("accessToken")).code()).isEqualTo("unauthenticated");
+    }
+
+    @Test
     void signOut_endsTheSessionAtOnce() {
         SignedIn s = server.firstSignIn("staff.logout", newStaff("staff.logout"), "Hotaru-Kawa-88");
         Map<String, String> cookie = Map.of("Cookie", "kairan_refresh=" + s.refreshCookie());
