@@ -215,10 +215,20 @@ class SignInIT {
         String initial = newStaff("staff.policy");
         Response step = server.post("/api/v1/auth/login", Map.of("loginId", "staff.policy", "password", initial), null);
         String ticket = step.text("ticket");
-        for (String bad : new String[] {"short", "password123", "staff.policy-x", "aaaaaaaaaaaa", initial}) {
+        Map<String, String> refusals = new java.util.LinkedHashMap<>();
+        refusals.put("short", "too_short");
+        refusals.put("password123", "common");
+        refusals.put("Password1234", "common");
+        refusals.put("staff.policy-x", "login_id");
+        refusals.put("StaffPolicy2026", "login_id");
+        refusals.put("aaaaaaaaaaaa", "repeated");
+        refusals.put(initial, "same_as_current");
+        refusals.forEach((bad, rule) -> {
             Response r = server.post("/api/v1/auth/password", Map.of("ticket", ticket, "newPassword", bad), null);
             assertThat(r.code()).as(bad).isEqualTo("password_policy");
-        }
+            assertThat(r.body().get("field").asText()).as(bad).isEqualTo("newPassword");
+            assertThat(r.body().get("detail").asText()).as(bad).isEqualTo(rule);
+        });
         // Skipping ahead is refused: no TOTP enrolment before the password is changed.
         assertThat(server.post("/api/v1/auth/totp/enrol", Map.of("ticket", ticket), null).code()).isEqualTo("conflict");
         assertThat(server.post("/api/v1/auth/otp", Map.of("ticket", "not-a-ticket", "method", "totp", "code", "123456"), null).code())
