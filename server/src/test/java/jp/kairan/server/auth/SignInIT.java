@@ -182,6 +182,33 @@ class SignInIT {
     }
 
     @Test
+    void twoTabsRefreshingAtTheSameMoment_endWithTheSameToken() throws Exception {
+        SignedIn s = server.firstSignIn("staff.tabs", newStaff("staff.tabs"), "Shirasagi-Ike-58");
+        Map<String, String> cookie = Map.of("Cookie", "kairan_refresh=" + s.refreshCookie());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Response>> tabs = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                tabs.add(pool.submit(() -> {
+                    go.await();
+                    return server.call("POST", "/api/v1/auth/refresh", null, null, cookie);
+                }));
+            }
+            go.countDown();
+            java.util.Set<String> tokens = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<Response> tab : tabs) {
+                Response r = tab.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.status()).isEqualTo(200);
+                tokens.add(TestServer.refreshCookie(r));
+            }
+            assertThat(tokens).as("one live branch").hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void signOut_endsTheSessionAtOnce() {
         SignedIn s = server.firstSignIn("staff.logout", newStaff("staff.logout"), "Hotaru-Kawa-88");
         Map<String, String> cookie = Map.of("Cookie", "kairan_refresh=" + s.refreshCookie());
