@@ -26,12 +26,19 @@ export function errorText(error: unknown): string {
     const body = error.body;
     let text = lang() === 'ja' ? body.messageJa : body.message;
     if (body.field) text += t('error.field', { field: fieldLabel(body.field) });
+    if (body.code === 'password_policy' && body.detail) text += passwordRule(body.detail);
     if (body.code === 'internal_error' && id) text += t('error.requestId', { id });
     return text;
   }
   if (error.code === 'network_error') return t('error.network');
   const text = t('error.badResponse', { status: error.status });
   return id ? text + t('error.requestId', { id }) : text;
+}
+
+/** The rule a refused password broke (the `detail` of `password_policy`), as a sentence; empty if unknown. */
+function passwordRule(rule: string): string {
+  const key = `password.rule.${rule}`;
+  return key in tables.ja ? t(key as MessageKey) : '';
 }
 
 /** A field named by the server (e.g. with `invalid_field`), as its label on screen if there is one. */

@@ -160,6 +160,16 @@ describe('errorText', () => {
     expect(errorText(e)).toBe('en:invalid_credentials');
   });
 
+  it('says which password rule a refused password broke', () => {
+    const refused = (rule: string) => new ApiError(400, 'password_policy',
+      body('password_policy', { field: 'newPassword', detail: rule }), 'req-9');
+    expect(errorText(refused('common')))
+      .toBe('ja:password_policy（新しいパスワード）よく使われるパスワード、または過去の漏えいで知られたパスワードです。別のものにしてください。');
+    expect(errorText(refused('some_future_rule'))).toBe('ja:password_policy（新しいパスワード）');
+    setLang('en');
+    expect(errorText(refused('login_id'))).toBe('en:password_policy (new password) It contains your login ID.');
+  });
+
   it('names the field and, for internal errors, the request ID', () => {
     expect(errorText(new ApiError(400, 'invalid_field', body('invalid_field', { field: 'email' }), 'req-9')))
       .toBe('ja:invalid_field（メールアドレス）');

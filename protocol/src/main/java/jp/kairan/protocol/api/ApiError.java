@@ -14,7 +14,8 @@ import jp.kairan.protocol.PolicyFinding;
  * @param requestId the request's id, for support
  * @param field     the offending field for {@code invalid_field}, else absent
  * @param detail    what was found, as one English line, for {@code content_blocked} and
- *                  {@code confirmation_required}; else absent
+ *                  {@code confirmation_required}; for {@code password_policy} the rule broken ({@code too_short},
+ *                  {@code too_long}, {@code login_id}, {@code repeated}, {@code common}, {@code same_as_current}); else absent
  * @param findings  what was found (masked), for those two codes; else absent
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -253,7 +253,7 @@ public final class AccountService {
         verifyCurrentPassword(actor, current);
         policy.check(actor.loginId(), next);
         if (next.equals(current)) {
-            throw new KairanException(ErrorCode.PASSWORD_POLICY, "new password equals the old one", "newPassword");
+            throw PasswordPolicy.sameAsCurrent();
         }
         String hash = credentials.hasher().hash(next.toCharArray());
         db.call(tx -> {

@@ -193,7 +193,7 @@ public final class LoginService {
         Check check = flow.onTicket(ticket, SignInStep.PASSWORD_CHANGE, ctx -> new Check(ctx.user().loginId(), ctx.cred().passwordHash()));
         policy.check(check.loginId(), newPassword);
         if (credentials.hasher().verify(newPassword.toCharArray(), check.oldHash())) {
-            throw new KairanException(ErrorCode.PASSWORD_POLICY, "new password equals the old one", "newPassword");
+            throw PasswordPolicy.sameAsCurrent();
         }
         String hash = credentials.hasher().hash(newPassword.toCharArray());
         DeviceBinding.Presented presented = binding.check(proof);

@@ -27,4 +27,7 @@ class RefreshTokenEntity {
     Instant revokedAt;
     @Column(name = "device_id")
     Long deviceId;
+    /** The successor, sealed under a key only the cleartext of this token gives; set when it is spent. */
+    @Column(name = "successor_sealed")
+    String successorSealed;
 }

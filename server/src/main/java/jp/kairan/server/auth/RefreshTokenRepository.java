@@ -1,5 +1,6 @@
 package jp.kairan.server.auth;
 
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +11,12 @@ import jp.kairan.server.store.Tx;
 final class RefreshTokenRepository {
 
     /** One token row. */
-    record Row(long id, long familyId, long userId, Instant expiresAt, Instant usedAt, Instant revokedAt, Long deviceId) {
+    record Row(long id, long familyId, long userId, Instant expiresAt, Instant usedAt, Instant revokedAt, Long deviceId,
+               String successorSealed) {
+        @Override
+        public String toString() {
+            return "Row[id=" + id + ", family=" + familyId + ", usedAt=" + usedAt + ", revokedAt=" + revokedAt + "]";
+        }
     }
 
     void insert(Tx tx, long familyId, long userId, String tokenHash, Instant createdAt, Instant expiresAt, Long deviceId) {
@@ -28,15 +34,35 @@ final class RefreshTokenRepository {
     Optional<Row> findByHash(Tx tx, String tokenHash) {
         return tx.session().createSelectionQuery("from RefreshTokenEntity t where t.tokenHash = :h", RefreshTokenEntity.class)
                 .setParameter("h", tokenHash).uniqueResultOptional()
-                .map(e -> new Row(e.id, e.familyId, e.userId, e.expiresAt, e.usedAt, e.revokedAt, e.deviceId));
+                .map(RefreshTokenRepository::row);
     }
 
-    void markUsed(Tx tx, long id, Instant now) {
+    /**
+     * The row of a token, locked until the transaction ends and read as last committed (not from the
+     * transaction's snapshot or the session's cache): two refreshes of one token run one after the other, and
+     * the second sees what the first spent.
+     */
+    Optional<Row> lockByHash(Tx tx, String tokenHash) {
+        return tx.session().createSelectionQuery("from RefreshTokenEntity t where t.tokenHash = :h", RefreshTokenEntity.class)
+                .setParameter("h", tokenHash).setLockMode(LockModeType.PESSIMISTIC_WRITE).uniqueResultOptional()
+                .map(e -> {
+                    tx.session().refresh(e, LockModeType.PESSIMISTIC_WRITE);
+                    return row(e);
+                });
+    }
+
+    private static Row row(RefreshTokenEntity e) {
+        return new Row(e.id, e.familyId, e.userId, e.expiresAt, e.usedAt, e.revokedAt, e.deviceId, e.successorSealed);
+    }
+
+    /** Marks a token spent, keeping its successor sealed. */
+    void markUsed(Tx tx, long id, Instant now, String successorSealed) {
         RefreshTokenEntity e = tx.session().find(RefreshTokenEntity.class, id);
         if (e == null) {
             throw new IllegalStateException("refresh token " + id + " is gone");
         }
         e.usedAt = now;
+        e.successorSealed = successorSealed;
     }
 
     void revokeFamily(Tx tx, long familyId, Instant now) {

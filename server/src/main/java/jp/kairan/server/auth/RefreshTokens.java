@@ -11,12 +11,22 @@ import jp.kairan.server.store.Tx;
 /**
  * Rotating refresh tokens (OAuth 2.0 Security BCP §4.14). Each sign-in starts a family; each refresh spends the
  * presented token and issues the next one with the family's original expiry. Presenting a spent token again
- * means it was copied: the whole family is revoked. A spent token is still honoured for {@link #GRACE} after it
- * was spent, so that two tabs refreshing at the same moment do not sign the user out. Only SHA-256 hashes are
- * stored ({@link RefreshTokenRepository}). Thread-safe.
+ * means it was copied: the whole family is revoked. Only SHA-256 hashes are stored ({@link RefreshTokenRepository}).
+ *
+ * <p>The grace. A spent token is still honoured for {@link #GRACE} after it was spent, so that two tabs refreshing
+ * at the same moment do not sign the user out; but it must not start a second live branch of the session. So it
+ * answers with the same successor it was spent for (or, if that was spent too, the branch's live head): when a
+ * token is spent, its successor is stored with it sealed by AES-256-GCM under a key derived from the spent token's
+ * cleartext ({@code HMAC-SHA256(token, label)}), which only the holder of the token has — the server keeps no key,
+ * nodes need share nothing, and the stored hash does not give the key. Presenting the spent token within the
+ * grace opens the seal and hands back that token; after the grace, presenting it ends the family as before.
+ * Two refreshes of one token are serialised by a row lock ({@link RefreshTokenRepository#lockByHash}), so the
+ * second one always finds what the first spent. Thread-safe.
  */
 final class RefreshTokens {
     static final Duration GRACE = Duration.ofSeconds(5);
+    /** How many successors a spent token follows within the grace (a branch moves on a few times at most). */
+    private static final int MAX_HOPS = 16;
 
     private final Clock clock;
     private final Secrets secrets;
@@ -60,7 +70,7 @@ final class RefreshTokens {
         if (token == null || token.isEmpty() || token.length() > 100) {
             return new Invalid();
         }
-        RefreshTokenRepository.Row e = repo.findByHash(tx, Secrets.sha256(token)).orElse(null);
+        RefreshTokenRepository.Row e = repo.lockByHash(tx, Secrets.sha256(token)).orElse(null);
         Instant now = clock.instant();
         if (e == null || e.revokedAt() != null || !e.expiresAt().isAfter(now)) {
             return new Invalid();
@@ -70,9 +80,32 @@ final class RefreshTokens {
             return new Reused(e.familyId(), e.userId());
         }
         if (e.usedAt() == null) {
-            repo.markUsed(tx, e.id(), now);
+            Issued next = insert(tx, e.familyId(), e.userId(), e.deviceId(), e.expiresAt());
+            repo.markUsed(tx, e.id(), now, secrets.seal(token, next.token()));
+            return new Rotated(next);
         }
-        return new Rotated(insert(tx, e.familyId(), e.userId(), e.deviceId(), e.expiresAt()));
+        return head(tx, token, e, now);
+    }
+
+    /**
+     * Within the grace: follows the spent token's sealed successors to the branch's live head and hands that back
+     * again (no new token). Invalid when the seal is missing (spent before it was kept) or the branch ended.
+     */
+    private Rotation head(Tx tx, String spent, RefreshTokenRepository.Row row, Instant now) {
+        String token = spent;
+        RefreshTokenRepository.Row at = row;
+        for (int hops = 0; hops < MAX_HOPS && at.usedAt() != null; hops++) {
+            String successor = at.successorSealed() == null ? null : secrets.open(token, at.successorSealed());
+            at = successor == null ? null : repo.lockByHash(tx, Secrets.sha256(successor)).orElse(null);
+            if (at == null || at.revokedAt() != null || !at.expiresAt().isAfter(now)) {
+                return new Invalid();
+            }
+            token = successor;
+        }
+        if (at.usedAt() != null) {
+            return new Invalid();
+        }
+        return new Rotated(new Issued(token, at.familyId(), at.userId(), at.deviceId(), at.expiresAt()));
     }
 
     /** The family of a live token, for sign-out; empty when the token is unknown. */

@@ -43,7 +43,7 @@ final class Errors {
         if (e instanceof KairanException k) {
             log.debug("request {} failed: {} ({})", requestId, k.code().code(), k.getMessage());
             ApiError body = body(k.code(), requestId, k.field());
-            return k.findings() == null ? body : new ApiError(body.code(), body.message(), body.messageJa(), body.retryable(),
+            return k.findings() == null && k.detail() == null ? body : new ApiError(body.code(), body.message(), body.messageJa(), body.retryable(),
                     requestId, body.field(), k.detail(), k.findings());
         }
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {

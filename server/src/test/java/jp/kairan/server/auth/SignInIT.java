@@ -152,6 +152,63 @@ class SignInIT {
     }
 
     @Test
+    void reusingASpentTokenWithinTheGrace_returnsTheSameSuccessor_andReuseAfterTheGraceStillEndsTheSession() {
+        SignedIn s = server.firstSignIn("staff.grace", newStaff("staff.grace"), "Kawasemi-Numa-31");
+        Map<String, String> spent = Map.of("Cookie", "kairan_refresh=" + s.refreshCookie());
+        Response first = server.call("POST", "/api/v1/auth/refresh", null, null, spent);
+        assertThat(first.status()).isEqualTo(200);
+        String successor = TestServer.refreshCookie(first);
+
+        server.clock().advance(RefreshTokens.GRACE.minusSeconds(2));
+        Response second = server.call("POST", "/api/v1/auth/refresh", null, null, spent);
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(TestServer.refreshCookie(second)).as("one branch: the same successor").isEqualTo(successor);
+        assertThat(server.get("/api/v1/me", second.text("accessToken")).status()).isEqualTo(200);
+
+        // The successor moves on; the spent token, still within its grace, follows it to the live head.
+        Response next = server.call("POST", "/api/v1/auth/refresh", null, null, Map.of("Cookie", "kairan_refresh=" + successor));
+        assertThat(next.status()).isEqualTo(200);
+        String head = TestServer.refreshCookie(next);
+        assertThat(head).isNotEqualTo(successor);
+        Response third = server.call("POST", "/api/v1/auth/refresh", null, null, spent);
+        assertThat(TestServer.refreshCookie(third)).isEqualTo(head);
+
+        server.clock().advance(RefreshTokens.GRACE);
+        Response reuse = server.call("POST", "/api/v1/auth/refresh", null, null, spent);
+        assertThat(reuse.code()).isEqualTo("refresh_invalid");
+        assertThat(server.call("POST", "/api/v1/auth/refresh", null, null, Map.of("Cookie", "kairan_refresh=" + head)).code())
+                .as("the whole family ended").isEqualTo("refresh_invalid");
+        assertThat(server.get("/api/v1/me", next.text("accessToken")).code()).isEqualTo("unauthenticated");
+    }
+
+    @Test
+    void twoTabsRefreshingAtTheSameMoment_endWithTheSameToken() throws Exception {
+        SignedIn s = server.firstSignIn("staff.tabs", newStaff("staff.tabs"), "Shirasagi-Ike-58");
+        Map<String, String> cookie = Map.of("Cookie", "kairan_refresh=" + s.refreshCookie());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Response>> tabs = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                tabs.add(pool.submit(() -> {
+                    go.await();
+                    return server.call("POST", "/api/v1/auth/refresh", null, null, cookie);
+                }));
+            }
+            go.countDown();
+            java.util.Set<String> tokens = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<Response> tab : tabs) {
+                Response r = tab.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.status()).isEqualTo(200);
+                tokens.add(TestServer.refreshCookie(r));
+            }
+            assertThat(tokens).as("one live branch").hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void signOut_endsTheSessionAtOnce() {
         SignedIn s = server.firstSignIn("staff.logout", newStaff("staff.logout"), "Hotaru-Kawa-88");
         Map<String, String> cookie = Map.of("Cookie", "kairan_refresh=" + s.refreshCookie());
@@ -185,10 +242,20 @@ class SignInIT {
         String initial = newStaff("staff.policy");
         Response step = server.post("/api/v1/auth/login", Map.of("loginId", "staff.policy", "password", initial), null);
         String ticket = step.text("ticket");
-        for (String bad : new String[] {"short", "password123", "staff.policy-x", "aaaaaaaaaaaa", initial}) {
+        Map<String, String> refusals = new java.util.LinkedHashMap<>();
+        refusals.put("short", "too_short");
+        refusals.put("password123", "common");
+        refusals.put("Password1234", "common");
+        refusals.put("staff.policy-x", "login_id");
+        refusals.put("StaffPolicy2026", "login_id");
+        refusals.put("aaaaaaaaaaaa", "repeated");
+        refusals.put(initial, "same_as_current");
+        refusals.forEach((bad, rule) -> {
             Response r = server.post("/api/v1/auth/password", Map.of("ticket", ticket, "newPassword", bad), null);
             assertThat(r.code()).as(bad).isEqualTo("password_policy");
-        }
+            assertThat(r.body().get("field").asText()).as(bad).isEqualTo("newPassword");
+            assertThat(r.body().get("detail").asText()).as(bad).isEqualTo(rule);
+        });
         // Skipping ahead is refused: no TOTP enrolment before the password is changed.
         assertThat(server.post("/api/v1/auth/totp/enrol", Map.of("ticket", ticket), null).code()).isEqualTo("conflict");
         assertThat(server.post("/api/v1/auth/otp", Map.of("ticket", "not-a-ticket", "method", "totp", "code", "123456"), null).code())
