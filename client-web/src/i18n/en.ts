@@ -218,6 +218,7 @@ export const en: Record<keyof typeof ja, string> = {
   'chat.loadOlder': 'Load earlier messages',
   'chat.historyStart': 'This is the start of the talk.',
   'chat.noMessages': 'No messages yet.',
+  'chat.invisibleChar': 'Invisible control character {code} (it can reorder or hide text)',
   'chat.deletedMessage': 'This message was deleted',
   'chat.edited': '(edited)',
   'chat.read': 'Read',

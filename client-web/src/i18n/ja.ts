@@ -216,6 +216,7 @@ export const ja = {
   'chat.loadOlder': '以前のメッセージを読み込む',
   'chat.historyStart': 'ここがトークの始まりです。',
   'chat.noMessages': 'まだメッセージはありません。',
+  'chat.invisibleChar': '見えない制御文字 {code}（文字の並びや表示を変えることがあります）',
   'chat.deletedMessage': 'このメッセージは削除されました',
   'chat.edited': '（編集済み）',
   'chat.read': '既読',
