@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeOf, visibleControls, withControlsShown } from './invisible';
+import { codeOf, hasForbiddenNameCharacter, visibleControls, withControlsShown } from './invisible';
 
 const controls = (text: string) => visibleControls(text).filter((v) => v.kind === 'control').map((v) => v.kind === 'control' && v.code);
 
@@ -52,5 +52,19 @@ describe('visibleControls', () => {
 
   it('marks a lone surrogate', () => {
     expect(controls('会\uD800議')).toEqual(['U+D800']);
+  });
+});
+
+describe('hasForbiddenNameCharacter', () => {
+  it('refuses what the server refuses in names', () => {
+    for (const bad of ['invoice\u202Egpj.exe', '佐\u200B藤', '\u2067佐藤', '佐藤\uD800', 'a\u0000', 'a\u2028b', '佐\u00AD藤', '👍\u200D']) {
+      expect(hasForbiddenNameCharacter(bad)).toBe(true);
+    }
+  });
+
+  it('keeps ordinary names and emoji sequences', () => {
+    for (const ok of ['鈴木 一郎', '庁舎PC 3F-12', 'مرحبا', '👩\u200D💼', '🇯🇵', '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}']) {
+      expect(hasForbiddenNameCharacter(ok)).toBe(false);
+    }
   });
 });

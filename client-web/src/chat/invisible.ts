@@ -79,3 +79,27 @@ export function visibleControls(text: string): Visible[] {
 export function withControlsShown(text: string): string {
   return visibleControls(text).map((v) => (v.kind === 'text' ? v.text : `⟨${v.code}⟩`)).join('');
 }
+
+const FORBIDDEN_IN_NAME = /^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]$/u;
+const TAG = /^[\u{E0020}-\u{E007F}]$/u;
+
+/**
+ * Whether a name holds a character the server refuses in names (HTTP-API.md, Conventions): a control or format
+ * character (bidi controls, zero-width characters), a line or paragraph separator, an unpaired surrogate. A ZWJ
+ * between two emoji and the tags of a subdivision flag (🏴 …) are allowed, as on the server.
+ */
+export function hasForbiddenNameCharacter(name: string): boolean {
+  const chars = Array.from(name);
+  return chars.some((c, i) => {
+    if (!FORBIDDEN_IN_NAME.test(c)) return false;
+    if (c === '\u200D') return !joinsEmoji(chars, i);
+    if (TAG.test(c)) {
+      let start = i;
+      while (start > 0 && TAG.test(chars[start - 1])) start--;
+      let end = i;
+      while (end + 1 < chars.length && TAG.test(chars[end + 1])) end++;
+      return !(start > 0 && chars[start - 1] === '\u{1F3F4}' && chars[end] === '\u{E007F}' && end > start);
+    }
+    return true;
+  });
+}

@@ -316,7 +316,7 @@ export const en: Record<keyof typeof ja, string> = {
   'device.registerHelp': 'This device (browser) is not registered yet. Give it a name you will recognise later and register it. It can be used once an admin or your department head approves it.',
   'device.name': 'Device name',
   'device.nameHint': 'E.g. "City hall PC 3F-12", "Meeting room laptop". Up to 64 characters. A place or asset number helps the approver.',
-  'device.nameInvalid': 'Enter a device name of 1 to 64 characters (no line breaks or other control characters).',
+  'device.nameInvalid': 'Enter a device name of 1 to 64 characters (no line breaks, direction-changing controls or zero-width characters).',
   'device.registerSubmit': 'Register this device',
   'device.keyUnavailable': 'This browser cannot create or store the device key. If private browsing is on or site data is blocked, try a normal window.',
   'device.reRegister': 'The earlier registration of this device has been revoked. Please register the device again.',
