@@ -7,11 +7,13 @@ import java.util.OptionalInt;
  * turn a refusal into their own error code and field.
  *
  * <ul>
- *   <li><b>Names</b> (people, departments, rooms, organizations, devices, reasons): no control (Cc) or format (Cf)
+ *   <li><b>Names</b> (people, departments, rooms, organizations, devices, one-line reasons): no control (Cc) or format (Cf)
  *       character, which covers the bidi controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) and the
  *       zero-width ones (U+200B–U+200D, U+2060, U+FEFF); no line or paragraph separator; no unpaired surrogate. The
  *       one exception is what an emoji needs: a zero-width joiner between two emoji (👩‍💼) and the tag characters
  *       of a subdivision flag (🏴󠁧󠁢󠁳󠁣󠁴󠁿).</li>
+ *   <li><b>Reasons</b> over several lines (emergencies, legal holds): as names, but line breaks and tabs are
+ *       allowed.</li>
  *   <li><b>Message text</b>: anything well-formed; an unpaired surrogate is refused (it cannot be stored as
  *       UTF-8). Bidi and zero-width characters are kept as sent; the clients show them visibly.</li>
  *   <li><b>Reactions</b>: exactly one emoji, see {@link #isSingleEmoji}.</li>
@@ -122,6 +124,15 @@ public final class UnicodeRules {
             }
         }
         return null;
+    }
+
+    /**
+     * Like {@link #forbiddenInName}, but for a reason typed into a box (an emergency's, a legal hold's), which may
+     * run over several lines: line feed, carriage return and tab are allowed.
+     */
+    public static String forbiddenInReason(String s) {
+        String withoutBreaks = s.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
+        return forbiddenInName(withoutBreaks);
     }
 
     /** Whether the ZWJ at {@code i} stands between two emoji (the one before may carry VS16 or a skin tone). */

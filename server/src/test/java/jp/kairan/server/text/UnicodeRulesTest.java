@@ -74,6 +74,16 @@ class UnicodeRulesTest {
     }
 
     @Test
+    void reasonsMayRunOverLinesButRefuseTheRest() {
+        assertThat(UnicodeRules.forbiddenInReason("情報公開請求\n令和8年第12号\r\n\t担当: 総務課")).isNull();
+        assertThat(UnicodeRules.forbiddenInReason("請求\u202E号21第")).isEqualTo("U+202E");
+        assertThat(UnicodeRules.forbiddenInReason("a\u200Bb")).isEqualTo("U+200B");
+        assertThat(UnicodeRules.forbiddenInReason("a\u0000b")).isEqualTo("U+0000");
+        assertThat(UnicodeRules.forbiddenInReason("理由\uDC00")).isEqualTo("U+DC00");
+        assertThat(UnicodeRules.forbiddenInName("a\nb")).as("a name stays one line").isEqualTo("U+000A");
+    }
+
+    @Test
     void unpairedSurrogatesAreFoundWhereverTheyAre() {
         assertThat(UnicodeRules.unpairedSurrogate("会議😀")).isEmpty();
         assertThat(UnicodeRules.unpairedSurrogate("")).isEmpty();
