@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, isApiError, type Schemas, type Session } from '../api/client';
+import { hasForbiddenNameCharacter } from '../chat/invisible';
 import { LangSwitch } from '../components/LangSwitch';
 import { PasswordForm } from '../components/PasswordForm';
 import { TotpEnrol } from '../components/TotpEnrol';
@@ -224,11 +225,13 @@ function OtpForm({ step, act, expired }: { step: LoginStep; act: Act; expired: E
   );
 }
 
-/** A device name as the server takes it: NFC, trimmed, 1–64 characters, no control characters; null if not. */
+/**
+ * A device name as the server takes it: NFC, trimmed, 1–64 characters, no control, format, bidi or zero-width
+ * characters and no unpaired surrogate; null if not.
+ */
 export function deviceName(typed: string): string | null {
   const name = typed.normalize('NFC').trim();
-  // eslint-disable-next-line no-control-regex
-  if (name.length === 0 || name.length > DEVICE_NAME_MAX || /[\u0000-\u001f\u007f-\u009f]/.test(name)) return null;
+  if (name.length === 0 || name.length > DEVICE_NAME_MAX || hasForbiddenNameCharacter(name)) return null;
   return name;
 }
 

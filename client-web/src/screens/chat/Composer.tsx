@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { CheckResult, Finding } from '../../api/policy';
 import { DraftChecker } from '../../chat/check';
 import type { Chat } from '../../chat/chat';
+import { withControlsShown } from '../../chat/invisible';
 import { ALL_WORDS, extractMentions, insertMention, matchPeople, mentionQuery } from '../../chat/mentions';
 import type { RoomState } from '../../chat/store';
 import type { MessageView } from '../../gateway/frames';
@@ -215,7 +216,7 @@ export function Composer({ chat, room, replyTo, onCancelReply, onSent, onRestore
       {replyTo && (
         <div class="composer-reply" data-testid="reply-preview">
           <span class="composer-reply-label">{t('chat.replyingTo', { name: replyTo.senderName })}</span>
-          <span class="composer-reply-text">{replyTo.deleted ? t('chat.deletedMessage') : replyTo.text}</span>
+          <span class="composer-reply-text">{replyTo.deleted ? t('chat.deletedMessage') : withControlsShown(replyTo.text ?? '')}</span>
           <button type="button" class="link" data-testid="reply-cancel" onClick={onCancelReply}>{t('common.cancel')}</button>
         </div>
       )}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Schemas } from '../../api/client';
 import { policyRefusal, type PolicyRefusal } from '../../api/policy';
 import type { Chat } from '../../chat/chat';
+import { visibleControls, withControlsShown } from '../../chat/invisible';
 import { segments, type Person } from '../../chat/mentions';
 import { readCount, type PendingSend, type RoomState } from '../../chat/store';
 import { ConfirmButton, ErrorMessage } from '../../components/ui';
@@ -153,8 +154,8 @@ export function PendingItem({ chat, pending }: { chat: Chat; pending: PendingSen
       <div class="msg-body">
         <div class="msg-row">
           <div class="bubble">
-            {pending.replyTo && <div class="quote"><span class="quote-text">{pending.replyTo.excerpt ?? t('chat.deletedMessage')}</span></div>}
-            <span class="msg-text">{pending.text}</span>
+            {pending.replyTo && <div class="quote"><span class="quote-text">{pending.replyTo.excerpt == null ? t('chat.deletedMessage') : withControlsShown(pending.replyTo.excerpt)}</span></div>}
+            <span class="msg-text"><Shown text={pending.text} /></span>
           </div>
           <div class="msg-meta">
             <span>{pending.status === 'failed' ? t('chat.failed') : pending.status === 'acked' ? '' : t('chat.sending')}</span>
@@ -181,10 +182,20 @@ function MessageText({ text, people, mentionAll, me, seq }: { text: string; peop
     <span class="msg-text" data-testid={`message-text-${seq}`}>
       {segments(text, people, mentionAll, me).map((s, i) => {
         if (s.kind === 'mention') return <span key={i} class={`mention${s.self ? ' self' : ''}`}>{s.text}</span>;
-        if (s.kind === 'link') return <a key={i} href={s.href} target="_blank" rel="noopener noreferrer">{s.text}</a>;
-        return s.text;
+        if (s.kind === 'link') return <a key={i} href={s.href} target="_blank" rel="noopener noreferrer"><Shown text={s.text} /></a>;
+        return <Shown key={i} text={s.text} />;
       })}
     </span>
+  );
+}
+
+/** Text with bidi controls and zero-width characters shown as marks (issue #16), so they cannot hide or reorder it. */
+function Shown({ text }: { text: string }) {
+  return (
+    <>
+      {visibleControls(text).map((v, i) => (v.kind === 'text' ? v.text
+        : <span key={i} class="invisible-char" title={t('chat.invisibleChar', { code: v.code })}>{`⟨${v.code}⟩`}</span>))}
+    </>
   );
 }
 
@@ -196,7 +207,7 @@ function Quote({ chat, room, reply, seq }: { chat: Chat; room: RoomState; reply:
   return (
     <button type="button" class="quote" data-testid={`message-quote-${seq}`} onClick={jump}>
       {name && <span class="quote-name">{name}</span>}
-      <span class="quote-text">{reply.excerpt ?? t('chat.deletedMessage')}</span>
+      <span class="quote-text">{reply.excerpt == null ? t('chat.deletedMessage') : withControlsShown(reply.excerpt)}</span>
     </button>
   );
 }

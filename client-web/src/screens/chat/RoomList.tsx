@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useNotificationPermission } from '../../chat/browser';
 import type { Chat } from '../../chat/chat';
+import { withControlsShown } from '../../chat/invisible';
 import { sortedRooms, unreadCount, unreadMentionCount, type RoomState } from '../../chat/store';
 import { shortTime } from '../../format';
 import { lang, t } from '../../i18n/i18n';
@@ -83,7 +84,7 @@ function RoomItem({ chat, room, active }: { chat: Chat; room: RoomState; active:
 
 function lastLine(room: RoomState, me: string): string {
   const m = room.lastMessage!;
-  const text = m.deleted ? t('chat.deleted') : (m.text ?? '').replace(/\s+/g, ' ');
+  const text = m.deleted ? t('chat.deleted') : withControlsShown((m.text ?? '').replace(/\s+/g, ' '));
   if (m.senderId === me) return `${t('chat.you')}: ${text}`;
   return room.kind === 'direct' ? text : `${m.senderName}: ${text}`;
 }

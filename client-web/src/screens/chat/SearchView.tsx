@@ -2,6 +2,7 @@ import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Schemas } from '../../api/client';
 import type { Chat } from '../../chat/chat';
+import { withControlsShown } from '../../chat/invisible';
 import { sortedRooms } from '../../chat/store';
 import { closeSearch, openSearch } from '../../components/SearchBox';
 import { ErrorMessage, Field } from '../../components/ui';
@@ -188,8 +189,8 @@ function Hit({ hit }: { hit: SearchHit }) {
         </span>
         <span class="search-hit-text" data-testid="search-hit-text">
           {highlightParts(shown.text, shown.highlights).map((part, i) => (part.mark
-            ? <mark key={i}>{part.text}</mark>
-            : <Fragment key={i}>{part.text}</Fragment>))}
+            ? <mark key={i}>{withControlsShown(part.text)}</mark>
+            : <Fragment key={i}>{withControlsShown(part.text)}</Fragment>))}
         </span>
       </a>
     </li>

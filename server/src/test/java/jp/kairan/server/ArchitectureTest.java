@@ -45,6 +45,11 @@ class ArchitectureTest {
                 concat(IO, List.of("org.apache.lucene.store", "org.apache.lucene.index")));
     }
 
+    static List<String> unicodeRulesArePure(Collection<JavaSource> sources) {
+        // issue #16: text holds the per-field character rules, pure functions that names, messages and reactions share.
+        return HouseRules.pureFunctionsWithoutIo(sources, "text", IO);
+    }
+
     // ---- the real tree
 
     @Test
@@ -65,6 +70,11 @@ class ArchitectureTest {
     @Test
     void theSearchAnalysisIsPureFunctionsWithoutIo() {
         assertThat(searchAnalysisIsPure(tree)).isEmpty();
+    }
+
+    @Test
+    void theUnicodeRulesArePureFunctionsWithoutIo() {
+        assertThat(unicodeRulesArePure(tree)).isEmpty();
     }
 
     @Test

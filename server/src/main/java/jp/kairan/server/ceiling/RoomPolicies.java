@@ -25,6 +25,7 @@ import jp.kairan.server.room.RoomService;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Ids;
 import jp.kairan.server.store.Tx;
+import jp.kairan.server.text.UnicodeRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +102,10 @@ public final class RoomPolicies {
         String reason = req.reason() == null ? "" : req.reason().strip();
         if (reason.isEmpty() || reason.length() > MAX_REASON_CHARS) {
             throw KairanException.invalidField("reason", "1.." + MAX_REASON_CHARS + " characters");
+        }
+        String bad = UnicodeRules.forbiddenInReason(reason);
+        if (bad != null) {
+            throw KairanException.invalidField("reason", "no control, format, bidi or zero-width characters (found " + bad + ")");
         }
         int hours = req.hours() == null ? DEFAULT_EMERGENCY_HOURS : req.hours();
         return change(actor, roomId, origin, "emergency.request", (tx, room, state) -> {

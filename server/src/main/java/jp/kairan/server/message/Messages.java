@@ -41,6 +41,7 @@ import jp.kairan.server.room.RoomService;
 import jp.kairan.server.search.SearchOutbox;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Tx;
+import jp.kairan.server.text.UnicodeRules;
 
 /**
  * The message commands of the gateway: send (validate → store by group commit → deliver → acknowledge), edit,
@@ -101,6 +102,9 @@ public final class Messages implements AutoCloseable {
      * {@code server_busy}.
      */
     public CompletableFuture<Stored> send(Principal sender, String senderName, SendMessage cmd, Origin origin, Executor caller) {
+        if (UnicodeRules.unpairedSurrogate(cmd.text()).isPresent()) {
+            return CompletableFuture.failedFuture(unpairedSurrogate());
+        }
         return onCaller(rooms.membership(Long.parseLong(cmd.roomId())), caller, room -> {
             // On caller: checks, then screening (inline on caller for short texts when the policies are cached).
             requireWritable(room, sender);
@@ -120,6 +124,9 @@ public final class Messages implements AutoCloseable {
 
     /** The author replaces a message's text, classified like a send; the earlier text is kept for audit. */
     public CompletableFuture<Void> edit(Principal user, EditMessage cmd, Origin origin, Executor caller) {
+        if (UnicodeRules.unpairedSurrogate(cmd.text()).isPresent()) {
+            return CompletableFuture.failedFuture(unpairedSurrogate());
+        }
         long roomId = Long.parseLong(cmd.roomId());
         return onCaller(rooms.membership(roomId), caller, room -> {
             requireWritable(room, user);
@@ -210,9 +217,15 @@ public final class Messages implements AutoCloseable {
         });
     }
 
-    /** Adds or removes the user's reaction; members hear of it when something changed. Completes on {@code caller}. */
+    /**
+     * Adds or removes the user's reaction; members hear of it when something changed. Completes on {@code caller}.
+     * Only a single emoji can be added ({@link UnicodeRules#isSingleEmoji}); any reaction stored can be removed.
+     */
     public CompletableFuture<Void> react(Principal user, String roomIdText, String messageIdText, String emoji, boolean add,
                                          Executor caller) {
+        if (add && !UnicodeRules.isSingleEmoji(emoji)) {
+            return CompletableFuture.failedFuture(new KairanException(ErrorCode.INVALID_MESSAGE, "emoji: must be a single emoji", "emoji"));
+        }
         long roomId = Long.parseLong(roomIdText);
         long messageId = Long.parseLong(messageIdText);
         return onCaller(rooms.membership(roomId), caller, room -> {
@@ -235,6 +248,10 @@ public final class Messages implements AutoCloseable {
                 return changed ? new ReactionChanged(roomIdText, messageIdText, m.seq(), emoji, Long.toString(user.userId()), add) : null;
             }), room, caller);
         });
+    }
+
+    private static KairanException unpairedSurrogate() {
+        return new KairanException(ErrorCode.INVALID_MESSAGE, "text: contains an unpaired surrogate", "text");
     }
 
     /** Tells the room's other members that the user is typing. Completes on {@code caller}. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import jp.kairan.server.access.LoginIds;
 import jp.kairan.server.error.KairanException;
+import jp.kairan.server.text.UnicodeRules;
 
 /** Validation and normalization of the fields users type. Stateless. */
 public final class Fields {
@@ -33,16 +34,23 @@ public final class Fields {
         return id;
     }
 
-    /** A display or department name: trimmed, 1..100 characters, no control characters. */
+    /** A display, department or organization name: see {@link #text}. */
     public static String name(String field, String raw) {
         return text(field, raw, MAX_NAME_CHARS);
     }
 
-    /** A line of text users type (names, reasons): NFC, trimmed, 1..{@code max} characters, no control characters. */
+    /**
+     * A line of text users type (names, reasons): NFC, trimmed, 1..{@code max} characters, and none of the characters
+     * {@link UnicodeRules#forbiddenInName} refuses (controls, bidi and zero-width characters, unpaired surrogates).
+     */
     public static String text(String field, String raw, int max) {
         String s = raw == null ? "" : Normalizer.normalize(raw, Normalizer.Form.NFC).strip();
-        if (s.isEmpty() || s.codePointCount(0, s.length()) > max || s.chars().anyMatch(Character::isISOControl)) {
+        if (s.isEmpty() || s.codePointCount(0, s.length()) > max) {
             throw KairanException.invalidField(field, "1-" + max + " characters, no control characters");
+        }
+        String bad = UnicodeRules.forbiddenInName(s);
+        if (bad != null) {
+            throw KairanException.invalidField(field, "no control, format, bidi or zero-width characters (found " + bad + ")");
         }
         return s;
     }

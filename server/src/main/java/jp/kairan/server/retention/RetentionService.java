@@ -17,6 +17,7 @@ import jp.kairan.server.access.Principal;
 import jp.kairan.server.search.SearchOutbox;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Ids;
+import jp.kairan.server.text.UnicodeRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -255,6 +256,10 @@ public final class RetentionService {
         String why = reason == null ? "" : reason.strip();
         if (why.isEmpty() || why.length() > MAX_REASON_CHARS) {
             throw KairanException.invalidField("reason", "1.." + MAX_REASON_CHARS + " characters");
+        }
+        String bad = UnicodeRules.forbiddenInReason(why);
+        if (bad != null) {
+            throw KairanException.invalidField("reason", "no control, format, bidi or zero-width characters (found " + bad + ")");
         }
         return why;
     }

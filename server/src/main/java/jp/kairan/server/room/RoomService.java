@@ -34,6 +34,7 @@ import jp.kairan.server.access.Principal;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.Ids;
 import jp.kairan.server.store.Tx;
+import jp.kairan.server.text.UnicodeRules;
 
 /**
  * Rooms of an organization: group rooms and direct talks, their members and member roles, and who may read
@@ -415,6 +416,10 @@ public final class RoomService {
         String name = raw == null ? "" : raw.strip();
         if (name.isEmpty() || name.length() > MAX_NAME_CHARS) {
             throw new KairanException(ErrorCode.INVALID_FIELD, "name must be 1.." + MAX_NAME_CHARS + " characters", "name");
+        }
+        String bad = UnicodeRules.forbiddenInName(name);
+        if (bad != null) {
+            throw new KairanException(ErrorCode.INVALID_FIELD, "name: no control, format, bidi or zero-width characters (found " + bad + ")", "name");
         }
         return name;
     }

@@ -280,6 +280,7 @@ class PolicyIT {
         String path = "/api/v1/rooms/" + roomId + "/emergency";
         assertThat(server.post(path, Map.of("reason", "児童の安全確認"), hanako.accessToken()).code()).isEqualTo("forbidden");
         assertThat(server.post(path, Map.of("reason", " "), owner.accessToken()).code()).isEqualTo("invalid_field");
+        assertThat(server.post(path, Map.of("reason", "安全\u200B確認"), owner.accessToken()).code()).isEqualTo("invalid_field");
         assertThat(server.post(path, Map.of("reason", "x", "hours", 500), owner.accessToken()).code()).isEqualTo("invalid_field");
 
         Response pending = server.post(path, Map.of("reason", "児童の安全確認（虐待の疑い）", "hours", 2), owner.accessToken());

@@ -80,6 +80,42 @@ class GatewayBadInputIT {
         }
     }
 
+    /**
+     * Issue #16: message text keeps bidi and zero-width characters as sent (clients show them) but not an unpaired
+     * surrogate; a reaction is one real emoji, not a letter or a bidi control.
+     */
+    @Test
+    void messageTextKeepsBidiControlsButReactionsTakeOnlyEmoji() {
+        try (WsClient ws = WsClient.signedIn(server.gatewayUrl(), alice.accessToken())) {
+            JsonNode ack = ws.request("{\"type\":\"message.send\",\"id\":\"bidi1\",\"roomId\":\"" + roomId
+                    + "\",\"text\":\"invoice\\u202Egpj.exe \\u200B\"}");
+            assertThat(ack.path("type").asText()).as(ack.toString()).isEqualTo("message.ack");
+            String messageId = ack.path("messageId").asText();
+            JsonNode page = ws.request(Map.of("type", "message.sync", "id", "bidi2", "roomId", roomId,
+                    "afterSeq", ack.path("seq").asLong() - 1, "limit", 1));
+            assertThat(page.path("messages").get(0).path("text").asText()).isEqualTo("invoice\u202Egpj.exe \u200B");
+
+            JsonNode lone = ws.request("{\"type\":\"message.send\",\"id\":\"bidi3\",\"roomId\":\"" + roomId
+                    + "\",\"text\":\"会議\\ud800\"}");
+            assertThat(lone.path("code").asText()).isEqualTo("invalid_message");
+            assertThat(lone.path("detail").asText()).isEqualTo("text");
+            JsonNode loneEdit = ws.request("{\"type\":\"message.edit\",\"id\":\"bidi4\",\"roomId\":\"" + roomId
+                    + "\",\"messageId\":\"" + messageId + "\",\"text\":\"\\udc00会議\"}");
+            assertThat(loneEdit.path("code").asText()).isEqualTo("invalid_message");
+
+            for (String notEmoji : List.of("x", "\\u202E", "1", "\\u200B", "👍\\u202E", "👍👍")) {
+                JsonNode refused = ws.request("{\"type\":\"reaction.add\",\"id\":\"r-" + notEmoji + "\",\"roomId\":\"" + roomId
+                        + "\",\"messageId\":\"" + messageId + "\",\"emoji\":\"" + notEmoji + "\"}");
+                assertThat(refused.path("code").asText()).as(notEmoji).isEqualTo("invalid_message");
+                assertThat(refused.path("detail").asText()).as(notEmoji).isEqualTo("emoji");
+            }
+            for (String emoji : List.of("👍", "❤️", "1️⃣", "🇯🇵", "👨\u200D👩\u200D👧", "👍🏽")) {
+                assertThat(ws.request(Map.of("type", "reaction.add", "id", "ok-" + emoji, "roomId", roomId, "messageId", messageId,
+                        "emoji", emoji)).path("type").asText()).as(emoji).isEqualTo("ok");
+            }
+        }
+    }
+
     @Test
     void aFrameBeforeAuthenticationClosesWith1008() {
         try (WsClient ws = WsClient.connect(server.gatewayUrl())) {

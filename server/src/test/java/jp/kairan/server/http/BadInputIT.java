@@ -62,6 +62,35 @@ class BadInputIT {
         assertError(server.post("/api/v1/auth/login", "", null), 400, "invalid_json");
     }
 
+    /** Issue #16: names refuse bidi controls, zero-width characters and unpaired surrogates, naming the field. */
+    @Test
+    void namesWithBidiZeroWidthOrLoneSurrogatesAreRefusedNamingTheField() {
+        // JSON escapes, so the lone surrogate reaches the server as the parser reads it.
+        Response orgName = server.post("/api/v1/orgs", "{\"name\":\"invoice\\u202Egpj.exe\",\"owner\":{\"loginId\":\"bidi.owner\","
+                + "\"displayName\":\"所有者\"}}", operator.accessToken());
+        assertError(orgName, 400, "invalid_field");
+        assertThat(orgName.text("field")).isEqualTo("name");
+        Response ownerName = server.post("/api/v1/orgs", "{\"name\":\"双方向市\",\"owner\":{\"loginId\":\"bidi.owner\","
+                + "\"displayName\":\"佐\\u200B藤\"}}", operator.accessToken());
+        assertError(ownerName, 400, "invalid_field");
+        assertThat(ownerName.text("field")).isEqualTo("displayName");
+
+        TestServer.Org org = server.createOrg(operator, "双方向市", "bidi.owner", "所有者", "Sakura-Hana-161");
+        String token = org.owner().accessToken();
+        Response dept = server.post("/api/v1/orgs/" + org.id() + "/departments", "{\"name\":\"\\u2067防災課\"}", token);
+        assertError(dept, 400, "invalid_field");
+        assertThat(dept.text("field")).isEqualTo("name");
+        Response lone = server.post("/api/v1/rooms", "{\"name\":\"会議\\ud800\",\"memberIds\":[]}", token);
+        assertError(lone, 400, "invalid_field");
+        assertThat(lone.text("field")).isEqualTo("name");
+        Response bidiRoom = server.post("/api/v1/rooms", "{\"name\":\"\\u202E議会\",\"memberIds\":[]}", token);
+        assertError(bidiRoom, 400, "invalid_field");
+        assertThat(bidiRoom.text("field")).isEqualTo("name");
+        // What emoji need stays: a ZWJ between two emoji.
+        assertThat(server.post("/api/v1/rooms", Map.of("name", "👨\u200D👩\u200D👧 の会", "memberIds", java.util.List.of()), token)
+                .status()).isEqualTo(201);
+    }
+
     @Test
     void oversizedBodies_declaredOrStreamed() throws Exception {
         String big = "{\"loginId\":\"" + "a".repeat(70_000) + "\",\"password\":\"x\"}";

@@ -40,6 +40,15 @@ class FieldsTest {
     }
 
     @Test
+    void names_refuseBidiZeroWidthAndLoneSurrogates_namingTheField() {
+        for (String bad : new String[] {"invoice\u202Egpj.exe", "佐\u200B藤", "\u2067佐藤", "佐藤\uD800", "佐\u00AD藤"}) {
+            assertThatThrownBy(() -> Fields.name("displayName", bad)).isInstanceOf(KairanException.class)
+                    .extracting(e -> ((KairanException) e).field()).isEqualTo("displayName");
+        }
+        assertThatThrownBy(() -> Fields.text("reason", "紛失\u202E", 200)).hasMessageContaining("U+202E");
+    }
+
+    @Test
     void emails() {
         assertThat(Fields.email("sato@city.example.lg.jp")).isEqualTo("sato@city.example.lg.jp");
         assertThat(Fields.email("")).isNull();

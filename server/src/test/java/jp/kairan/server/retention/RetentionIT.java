@@ -117,6 +117,10 @@ class RetentionIT {
         assertThat(hold.status()).isEqualTo(201);
         assertThat(server.post("/api/v1/orgs/" + orgId + "/holds", Map.of("scope", "room", "targetId", held, "reason", " "),
                 owner.accessToken()).code()).isEqualTo("invalid_field");
+        Response bidi = server.post("/api/v1/orgs/" + orgId + "/holds", Map.of("scope", "room", "targetId", held,
+                "reason", "請求\u202E号21第"), owner.accessToken());
+        assertThat(bidi.code()).isEqualTo("invalid_field");
+        assertThat(bidi.text("field")).isEqualTo("reason");
 
         Map<Long, RetentionService.PurgeResult> run = server.server().retention().purge();
         RetentionService.PurgeResult mine = run.get(Long.parseLong(orgId));
