@@ -107,6 +107,9 @@ public final class ConfigKeys {
             "The gateway pings a connection it has received nothing from for this long, and again after each such interval.");
     public static final ConfigKey GATEWAY_AUTH_TIMEOUT = new ConfigKey("gateway.auth-timeout", "duration", "10s", RARE,
             "Time a new connection has to send session.authenticate (checking the token is not counted).");
+    public static final ConfigKey GATEWAY_HANDSHAKE_TIMEOUT = new ConfigKey("gateway.handshake-timeout", "duration", "10s", RARE,
+            "Time a new connection has, from connecting, to complete its WebSocket upgrade; one that has not (a slow or "
+                    + "unfinished upgrade request) is closed.");
     public static final ConfigKey GATEWAY_WRITE_HIGH = new ConfigKey("gateway.write-buffer-high-bytes", "int", "1048576", RARE,
             "Outbound bytes queued for one connection beyond which it is unwritable (the low mark is half). "
                     + "A connection with four times this queued is closed at once as a slow consumer.");
@@ -147,7 +150,7 @@ public final class ConfigKeys {
             AUTH_ARGON_PARALLELISM, AUTH_LOCKOUT_THRESHOLD, AUTH_LOCKOUT_DURATION, AUTH_IP_RATE, AUTH_PASSWORD_MIN, AUTH_DEVICE_PENDING_TTL,
             MAIL_HOST, MAIL_PORT, MAIL_SECURITY, MAIL_USER, MAIL_PASSWORD, MAIL_FROM, MAIL_TIMEOUT,
             GATEWAY_HOST, GATEWAY_PORT, GATEWAY_PUBLIC_URL, GATEWAY_ORIGINS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY,
-            GATEWAY_MAX_FRAME, GATEWAY_IDLE, GATEWAY_PING, GATEWAY_AUTH_TIMEOUT, GATEWAY_WRITE_HIGH, GATEWAY_SLOW_GRACE,
+            GATEWAY_MAX_FRAME, GATEWAY_IDLE, GATEWAY_PING, GATEWAY_AUTH_TIMEOUT, GATEWAY_HANDSHAKE_TIMEOUT, GATEWAY_WRITE_HIGH, GATEWAY_SLOW_GRACE,
             GATEWAY_SEND_RATE, GATEWAY_SEND_BURST, GATEWAY_IO_THREADS, MESSAGES_LANES, MESSAGES_QUEUE, MESSAGES_BATCH,
             EXPORT_TTL, SEARCH_ENABLED, SEARCH_INDEX_DIR, LOG_FORMAT);
 }

@@ -143,6 +143,7 @@ public final class ConfigLoader {
                 optional(ConfigKeys.GATEWAY_PUBLIC_URL), origins, cert, key,
                 intValue(ConfigKeys.GATEWAY_MAX_FRAME, 1024, 16 * 1024 * 1024), duration(ConfigKeys.GATEWAY_IDLE),
                 duration(ConfigKeys.GATEWAY_PING), duration(ConfigKeys.GATEWAY_AUTH_TIMEOUT),
+                duration(ConfigKeys.GATEWAY_HANDSHAKE_TIMEOUT),
                 intValue(ConfigKeys.GATEWAY_WRITE_HIGH, 16 * 1024, 256 * 1024 * 1024), duration(ConfigKeys.GATEWAY_SLOW_GRACE),
                 intValue(ConfigKeys.GATEWAY_SEND_RATE, 1, 100_000), intValue(ConfigKeys.GATEWAY_SEND_BURST, 1, 1_000_000),
                 intValue(ConfigKeys.GATEWAY_IO_THREADS, 0, 256));

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param idleTimeout          a connection that sends nothing for this long is closed
  * @param pingInterval         the server pings a connection it has written nothing to for this long
  * @param authTimeout          time allowed for the first frame, session.authenticate
+ * @param handshakeTimeout     time allowed from connecting to a completed WebSocket upgrade
  * @param writeBufferHighBytes outbound bytes beyond which a connection counts as unwritable
  * @param slowConsumerGrace    how long a connection may stay unwritable before it is closed
  * @param sendsPerSecond       message sends allowed per user per second (sustained)
@@ -27,7 +28,8 @@ import java.util.Optional;
  */
 public record GatewayConfig(String host, int port, Optional<String> publicUrl, List<String> allowedOrigins,
                             Optional<Path> tlsCert, Optional<Path> tlsKey, int maxFrameBytes, Duration idleTimeout,
-                            Duration pingInterval, Duration authTimeout, int writeBufferHighBytes,
+                            Duration pingInterval, Duration authTimeout, Duration handshakeTimeout,
+                            int writeBufferHighBytes,
                             Duration slowConsumerGrace, int sendsPerSecond, int sendBurst, int ioThreads) {
 
     public GatewayConfig {

@@ -1,7 +1,10 @@
 package jp.kairan.server.gateway;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.AttributeKey;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import jp.kairan.protocol.SetPresence;
@@ -11,6 +14,9 @@ import jp.kairan.protocol.SetPresence;
  * registered; presence is written on the connection's event loop and read anywhere.
  */
 final class Connection {
+    /** Set on a channel once the server has begun closing it: no more events, and no second close frame. */
+    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("kairan.closing");
+
     final String id;
     final Channel channel;
     final long userId;
@@ -61,23 +67,54 @@ final class Connection {
     }
 
     /** See {@link #closeChannel}. */
-    void close(int code, String reason) {
-        closeChannel(channel, code, reason);
+    boolean close(int code, String reason) {
+        return closeChannel(channel, code, reason);
+    }
+
+    /** Whether the server has begun closing this connection (it then gets no more events). */
+    boolean closing() {
+        return closing(channel);
+    }
+
+    static boolean closing(Channel channel) {
+        return channel.hasAttr(CLOSING) && Boolean.TRUE.equals(channel.attr(CLOSING).get());
     }
 
     /**
      * Sends a close frame with {@code code} and the error code as reason and lets the peer answer it (the
      * WebSocket closing handshake, after which the protocol handler closes the socket); a peer that does not
-     * answer, or cannot because it does not read, is cut off after a second. Any thread.
+     * answer, or cannot because it does not read, is cut off after a second. Once per channel: only the first
+     * call sends a frame and returns true, so the caller logs and counts the close once. Any thread.
      */
-    static void closeChannel(Channel channel, int code, String reason) {
-        if (!channel.isActive()) {
-            return;
+    static boolean closeChannel(Channel channel, int code, String reason) {
+        return closeChannel(channel, code, reason, Duration.ofSeconds(1));
+    }
+
+    /** As {@link #closeChannel(Channel, int, String)}, cutting the peer off after {@code grace}. */
+    static boolean closeChannel(Channel channel, int code, String reason, Duration grace) {
+        if (!channel.isActive() || channel.attr(CLOSING).getAndSet(Boolean.TRUE) != null) {
+            return false;
         }
         channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
         channel.eventLoop().schedule(() -> {
             channel.close();
-        }, 1, TimeUnit.SECONDS);
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    /**
+     * Closes a slow consumer with 4008: no more events, the close frame queued behind what it has not read, and
+     * the socket closed once that frame is written (the client read everything before it) or after {@code grace}.
+     */
+    static boolean closeSlowConsumer(Channel channel, String reason, Duration grace) {
+        if (!channel.isActive() || channel.attr(CLOSING).getAndSet(Boolean.TRUE) != null) {
+            return false;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(CloseCodes.SLOW_CONSUMER, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
     }
 
     @Override

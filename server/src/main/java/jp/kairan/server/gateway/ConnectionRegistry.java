@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Slow consumers: a connection whose outbound buffer holds more than {@code hardLimitBytes} when an event
  * is delivered is closed at once with 4008 {@code slow_consumer}; one that stays unwritable for the grace period
- * is closed by its session handler. Nothing is buffered without limit, and nothing is lost: a client that was
+ * is closed by its session handler. Either way a connection is closed, logged and counted once, gets no event
+ * after its close frame, and its socket closes once that frame is written or a short grace later. Nothing is buffered without limit, and nothing is lost: a client that was
  * cut off fetches what it missed with {@code message.sync}.
  *
  * <p>Threads: {@link #toRoom} and {@link #toUsers} run on the caller's thread (a writer lane for
@@ -43,6 +45,7 @@ public final class ConnectionRegistry implements RoomEvents {
 
     private final ObjectMapper json;
     private final long hardLimitBytes;
+    private final Duration slowConsumerGrace;
     private final Map<Long, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<Long, Set<Connection>> byOrg = new ConcurrentHashMap<>();
     private final Presence presence = new Presence(this);
@@ -51,7 +54,13 @@ public final class ConnectionRegistry implements RoomEvents {
     private final Counter slowConsumers;
 
     public ConnectionRegistry(ObjectMapper json, int writeBufferHighBytes, MeterRegistry metrics) {
+        this(json, writeBufferHighBytes, Duration.ofSeconds(2), metrics);
+    }
+
+    /** {@code slowConsumerGrace}: how long a slow consumer's close frame may take to be written before the socket closes. */
+    public ConnectionRegistry(ObjectMapper json, int writeBufferHighBytes, Duration slowConsumerGrace, MeterRegistry metrics) {
         this.json = json;
+        this.slowConsumerGrace = slowConsumerGrace;
         this.hardLimitBytes = 4L * writeBufferHighBytes;
         Gauge.builder("kairan.gateway.connections", connections, AtomicInteger::get)
                 .description("Authenticated WebSocket connections").register(metrics);
@@ -172,16 +181,17 @@ public final class ConnectionRegistry implements RoomEvents {
     /** On the connection's event loop. */
     private void deliver(Connection c, ByteBuf encoded) {
         Channel ch = c.channel;
-        if (!ch.isActive()) {
+        if (!ch.isActive() || c.closing()) {
             return;
         }
         if (!ch.isWritable()) {
             ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
             long pending = out == null ? 0 : out.totalPendingWriteBytes();
             if (pending > hardLimitBytes) {
-                slowConsumers.increment();
-                log.info("{} closed: {} bytes queued, over the limit (slow consumer)", c, pending);
-                c.close(CloseCodes.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.code());
+                if (Connection.closeSlowConsumer(ch, ErrorCode.SLOW_CONSUMER.code(), slowConsumerGrace)) {
+                    slowConsumers.increment();
+                    log.info("{} closed: {} bytes queued, over the limit (slow consumer)", c, pending);
+                }
                 return;
             }
         }

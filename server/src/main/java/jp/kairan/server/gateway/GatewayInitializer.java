@@ -58,6 +58,8 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("handshake-guard", new HandshakeGuard(json, services.config().allowedOrigins()));
         p.addLast("frame-violations", FrameViolationHandler.INSTANCE);
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
+        // After the protocol handler, which fires HandshakeComplete; its timer runs from connecting.
+        p.addLast("handshake-deadline", new HandshakeDeadline(services));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(services.config().maxFrameBytes()));
         p.addLast("codec", codec);
         p.addLast("session", new SessionHandler(services, "c" + Long.toString(connections.incrementAndGet(), 36)));

@@ -14,6 +14,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +26,9 @@ import jp.kairan.protocol.ProtocolVersion;
 
 /**
  * Checks the WebSocket upgrade request before the handshake: the path, that it is an upgrade, the browser's
- * {@code Origin} (against cross-site WebSocket hijacking) and the protocol version offered as subprotocol.
+ * {@code Origin} (against cross-site WebSocket hijacking) and the protocol version offered as subprotocol. A
+ * request the codec could not read (a line or headers over its limits: 431 {@code headers_too_large}) is refused
+ * first.
  * A refused request gets a JSON error with a stable code and the connection closes; an accepted one passes on
  * and this handler leaves the pipeline.
  */
@@ -48,7 +52,13 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
         }
         HttpResponseStatus status = null;
         ErrorCode code = null;
-        if (!PATH.equals(new QueryStringDecoder(req.uri()).path())) {
+        if (req.decoderResult().isFailure()) {
+            // The codec stopped reading: what it parsed is incomplete, so nothing else about it can be judged.
+            Throwable cause = req.decoderResult().cause();
+            boolean tooLarge = cause instanceof TooLongHttpHeaderException || cause instanceof TooLongHttpLineException;
+            status = tooLarge ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
+            code = tooLarge ? ErrorCode.HEADERS_TOO_LARGE : ErrorCode.INVALID_MESSAGE;
+        } else if (!PATH.equals(new QueryStringDecoder(req.uri()).path())) {
             status = HttpResponseStatus.NOT_FOUND;
             code = ErrorCode.NOT_FOUND;
         } else if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {

@@ -355,10 +355,10 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             if (slowConsumer == null) {
                 long grace = services.config().slowConsumerGrace().toMillis();
                 slowConsumer = ctx.executor().schedule(() -> {
-                    if (!ctx.channel().isWritable()) {
+                    if (!ctx.channel().isWritable() && Connection.closeSlowConsumer(ctx.channel(),
+                            ErrorCode.SLOW_CONSUMER.code(), Duration.ofSeconds(2))) {
                         services.closed("slow_consumer");
                         log.info("{} closed: unwritable for {} ms (slow consumer)", connectionId, grace);
-                        close(CloseCodes.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.code());
                     }
                 }, grace, TimeUnit.MILLISECONDS);
             }

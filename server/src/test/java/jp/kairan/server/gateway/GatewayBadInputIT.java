@@ -41,7 +41,8 @@ class GatewayBadInputIT {
     @BeforeAll
     static void start() {
         server = TestServer.start(Map.of("gateway.write-buffer-high-bytes", "65536", "gateway.slow-consumer-grace", "1s",
-                "gateway.sends-per-second", "100000", "gateway.send-burst", "100000", "gateway.allowed-origins", "https://chat.city.example"));
+                "gateway.sends-per-second", "100000", "gateway.send-burst", "100000", "gateway.allowed-origins", "https://chat.city.example",
+                "gateway.handshake-timeout", "2s"));
         SignedIn operator = server.operator();
         TestServer.Org org = server.createOrg(operator, "丁市", "alice", "有栖", "Sakura-Hana-101");
         alice = org.owner();
@@ -162,6 +163,50 @@ class GatewayBadInputIT {
         }
     }
 
+    /** Issue #16: a client trickling an unfinished upgrade request is closed once the handshake timeout passes. */
+    @Test
+    void anUpgradeRequestTrickledSlowlyIsCutOffAtTheHandshakeTimeout() throws Exception {
+        URI gateway = URI.create(server.gatewayUrl());
+        try (java.net.Socket socket = new java.net.Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(300);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: " + gateway.getHost() + "\r\nUpgrade: websocket\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long started = System.nanoTime();
+            long giveUp = started + Duration.ofSeconds(8).toNanos();
+            boolean closed = false;
+            // One more header byte every 300 ms (the read's timeout paces it): never a complete request.
+            while (!closed && System.nanoTime() < giveUp) {
+                try {
+                    out.write('x');
+                    out.flush();
+                    closed = socket.getInputStream().read() == -1;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // trickle on
+                } catch (java.io.IOException reset) {
+                    closed = true;
+                }
+            }
+            Duration open = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(closed).as("closed by the server within the handshake timeout plus a margin").isTrue();
+            assertThat(open).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        }
+        // Normal handshakes still complete.
+        try (WsClient ok = WsClient.connect(server.gatewayUrl())) {
+            assertThat(ok.authenticate(bob.accessToken()).path("type").asText()).isEqualTo("session.ready");
+        }
+    }
+
+    /** Issue #16: an oversized upgrade header gets 431 headers_too_large, not unsupported_version. */
+    @Test
+    void anOversizedUpgradeHeaderGets431() throws Exception {
+        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.gatewayUrl().replace("ws:", "http:")))
+                .header("Sec-WebSocket-Protocol", "kairan.v1").header("X-Padding", "p".repeat(20_000))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(431);
+        assertThat(res.body()).contains("\"code\":\"headers_too_large\"").doesNotContain("unsupported_version");
+    }
+
     private static int handshakeStatus(String origin, String subprotocol) {
         try {
             WsClient.connect(server.gatewayUrl(), origin, subprotocol).close();
@@ -256,6 +301,19 @@ class GatewayBadInputIT {
                 a.request(Map.of("type", "message.send", "id", "flood-" + i++, "roomId", roomId, "text", big));
             }
             assertThat(slowConsumersClosed()).as("slow consumers closed").isPositive();
+            // Issue #16: more events while the close is under way neither close nor count it again.
+            for (int k = 0; k < 30; k++) {
+                a.request(Map.of("type", "message.send", "id", "flood-more-" + k, "roomId", roomId, "text", big));
+            }
+            Eventually.within(Duration.ofSeconds(10)).until("bob's stalled connection is gone", () -> {
+                for (JsonNode p : server.get("/api/v1/presence", alice.accessToken()).body()) {
+                    if (p.path("userId").asText().equals(bob.userId())) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            assertThat(slowConsumersClosed()).as("the slow consumer is closed and counted once").isEqualTo(1.0);
             assertThat(a.request(Map.of("type", "message.send", "id", "after-flood", "roomId", roomId, "text", "大丈夫"))
                     .path("type").asText()).isEqualTo("message.ack");
         } finally {

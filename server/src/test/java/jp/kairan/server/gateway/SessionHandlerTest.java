@@ -70,7 +70,7 @@ class SessionHandlerTest {
     @BeforeEach
     void open() {
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, Optional.empty(), List.of(), Optional.empty(),
-                Optional.empty(), 65_536, Duration.ofSeconds(60), Duration.ofSeconds(20), AUTH_TIMEOUT, 65_536, GRACE,
+                Optional.empty(), 65_536, Duration.ofSeconds(60), Duration.ofSeconds(20), AUTH_TIMEOUT, Duration.ofSeconds(10), 65_536, GRACE,
                 10, 20, 1);
         GatewayServices services = new GatewayServices(config, clock, checks, null,
                 new ConnectionRegistry(json, 65_536, new SimpleMeterRegistry()), new SendRateLimiter(10, 20),
