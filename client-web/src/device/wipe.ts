@@ -127,7 +127,7 @@ export class RemoteWipe {
 
 function isTransient(e: unknown): boolean {
   const error = e as { code?: unknown; status?: unknown } | null;
-  return error?.code === 'network_error' || error?.code === 'server_busy' || (typeof error?.status === 'number' && error.status >= 500);
+  return error?.code === 'network_error' || error?.code === 'server_busy' || error?.code === 'database_unavailable' || (typeof error?.status === 'number' && error.status >= 500);
 }
 
 /** The storage areas of an origin, injectable for tests. */

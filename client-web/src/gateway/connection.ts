@@ -311,7 +311,7 @@ export class Gateway {
     const send = this.outbox.get(re);
     if (send) {
       if (error.retryable && send.retries < MAX_SEND_RETRIES) {
-        // rate_limited, server_busy, internal_error: the same frame again (same id, so never twice) a bit later.
+        // rate_limited, server_busy, database_unavailable, internal_error: the same frame again (same id, so never twice) a bit later.
         send.retries += 1;
         const delay = Math.round(MIN_BACKOFF_MS * 2 ** (send.retries - 1) * (0.5 + this.o.random() / 2));
         this.o.setTimeout(() => {

@@ -281,7 +281,7 @@ function DeviceRegisterForm({ ticket, act, notice, onConflict }: {
 }
 
 /** Errors after which the waiting screen keeps asking: the server or the network will be back. */
-const TRANSIENT = new Set(['network_error', 'bad_response', 'server_busy', 'rate_limited', 'internal_error']);
+const TRANSIENT = new Set(['network_error', 'bad_response', 'server_busy', 'database_unavailable', 'rate_limited', 'internal_error']);
 
 /**
  * `device_pending`: waits for an admin or the department head, asking `POST /auth/device/wait` every

@@ -124,7 +124,10 @@ public enum ErrorCode {
             "メッセージの受信が追いつかないため接続を閉じました。再接続すると続きを受信します。"),
     SERVER_BUSY("server_busy", 503, true,
             "The server is busy. Please retry shortly.",
-            "サーバーが混み合っています。少し待ってから再試行してください。");
+            "サーバーが混み合っています。少し待ってから再試行してください。"),
+    DATABASE_UNAVAILABLE("database_unavailable", 503, true,
+            "The server cannot reach its database right now. Nothing was changed; please retry shortly.",
+            "サーバーがデータベースに接続できません。処理は行われていません。少し待ってから再試行してください。");
 
     private final String code;
     private final int httpStatus;

@@ -53,6 +53,7 @@ import jp.kairan.server.message.Messages;
 import jp.kairan.server.access.Principal;
 import jp.kairan.server.org.UserProfile;
 import jp.kairan.server.org.UserStatus;
+import jp.kairan.server.store.DatabaseUnavailableException;
 import jp.kairan.server.store.ServerBusyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -231,6 +232,10 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         }
         if (cause instanceof ServerBusyException) {
             return ErrorReply.of(re, ErrorCode.SERVER_BUSY, null);
+        }
+        if (cause instanceof DatabaseUnavailableException) {
+            // The outage is logged once by the database, not per request.
+            return ErrorReply.of(re, ErrorCode.DATABASE_UNAVAILABLE, null);
         }
         String incident = Long.toString(System.nanoTime() & 0xffffffffL, 36);
         log.error("{} request {} failed (incident {})", connectionId, re, incident, cause);

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import jp.kairan.protocol.ErrorCode;
 import jp.kairan.protocol.api.ApiError;
 import jp.kairan.server.error.KairanException;
+import jp.kairan.server.store.DatabaseUnavailableException;
 import jp.kairan.server.store.ServerBusyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,11 @@ final class Errors {
         if (e instanceof ServerBusyException) {
             log.warn("request {} rejected: {}", requestId, e.getMessage());
             return body(ErrorCode.SERVER_BUSY, requestId, null);
+        }
+        if (e instanceof DatabaseUnavailableException) {
+            // The outage is logged once by the database, not per request.
+            log.debug("request {} refused: {}", requestId, e.getMessage());
+            return body(ErrorCode.DATABASE_UNAVAILABLE, requestId, null);
         }
         log.error("request {} failed with an internal error", requestId, e);
         return body(ErrorCode.INTERNAL_ERROR, requestId, null);

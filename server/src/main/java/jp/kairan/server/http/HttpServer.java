@@ -122,7 +122,7 @@ public final class HttpServer {
         router.get("/health/live", req -> Map.of("status", "up"));
         router.get("/health/ready", req -> {
             if (!features.databaseReady().getAsBoolean()) {
-                throw new KairanException(ErrorCode.SERVER_BUSY, "database not reachable");
+                throw new KairanException(ErrorCode.DATABASE_UNAVAILABLE, "database not reachable");
             }
             return Map.of("status", "up");
         });

@@ -27,6 +27,7 @@ import jp.kairan.server.search.SearchOutbox;
 import jp.kairan.server.store.Database;
 import jp.kairan.server.store.DatabaseException;
 import jp.kairan.server.store.Ids;
+import jp.kairan.server.store.DatabaseUnavailableException;
 import jp.kairan.server.store.ServerBusyException;
 import jp.kairan.server.store.Tx;
 import org.slf4j.Logger;
@@ -226,6 +227,11 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private void failAll(List<PendingSend> batch, RuntimeException e) {
+        if (e instanceof DatabaseUnavailableException) {
+            // Each sender gets database_unavailable (retryable); the outage is logged once by the database.
+            batch.forEach(send -> send.result().completeExceptionally(e));
+            return;
+        }
         log.warn("storing a batch of {} messages failed: {}", batch.size(), e.toString());
         batch.forEach(send -> send.result().completeExceptionally(e));
     }

@@ -6,14 +6,20 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import jp.kairan.server.config.DatabaseConfig;
 import org.hibernate.Session;
@@ -28,21 +34,37 @@ import org.slf4j.LoggerFactory;
  * Runs blocking persistence work off I/O threads. Owns the HikariCP pool, the Hibernate
  * {@link SessionFactory} and a fixed executor sized to the pool with a bounded queue: when the queue is
  * full, work fails fast with {@link ServerBusyException} instead of queueing without limit.
- * Thread-safe; one per server.
+ *
+ * <p>When the database cannot be reached, work fails with {@link DatabaseUnavailableException} (retryable, no
+ * stack trace in the log: {@link Reachability} logs the outage once). During an outage a request waits at most
+ * {@link #PROBE_WAIT} for one shared probe connection instead of HikariCP's full connection timeout per request,
+ * and the first probe that gets a connection ends the outage, without a restart. Thread-safe; one per server.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
+    /** How long the readiness probe, or a request during an outage, waits for the probe connection. */
+    static final Duration PROBE_WAIT = Duration.ofSeconds(1);
 
     private final HikariDataSource dataSource;
     private final SessionFactory sessions;
     private final ThreadPoolExecutor executor;
     private final boolean embedded;
+    private final Reachability reachability;
+    /** One thread for the probe connection, so that probes never pile up however often they are asked for. */
+    private final ExecutorService prober = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "kairan-db-probe");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<CompletableFuture<Boolean>> probe = new AtomicReference<>();
 
-    private Database(HikariDataSource dataSource, SessionFactory sessions, ThreadPoolExecutor executor, boolean embedded) {
+    private Database(HikariDataSource dataSource, SessionFactory sessions, ThreadPoolExecutor executor, boolean embedded,
+                     Reachability reachability) {
         this.dataSource = dataSource;
         this.sessions = sessions;
         this.executor = executor;
         this.embedded = embedded;
+        this.reachability = reachability;
     }
 
     /**
@@ -83,7 +105,7 @@ public final class Database implements AutoCloseable {
                         t.setDaemon(true);
                         return t;
                     });
-            return new Database(ds, sf, executor, config.embedded());
+            return new Database(ds, sf, executor, config.embedded(), new Reachability(metrics));
         } catch (RuntimeException e) {
             ds.close();
             throw e;
@@ -152,6 +174,28 @@ public final class Database implements AutoCloseable {
     }
 
     private <T> T runInTransaction(Function<Tx, T> work) {
+        if (reachability.unreachable() && (reachability.failedWithin(PROBE_WAIT) || !probe())) {
+            reachability.refused();
+            throw new DatabaseUnavailableException("the database is unreachable");
+        }
+        try {
+            T result = transaction(work);
+            reachability.succeeded();
+            return result;
+        } catch (RuntimeException e) {
+            if (DatabaseUnavailableException.isConnectionFailure(e)) {
+                reachability.failed(e);
+                reachability.refused();
+                throw new DatabaseUnavailableException("the database is unreachable: " + e.getMessage());
+            }
+            if (DatabaseUnavailableException.isPoolExhausted(e)) {
+                throw new ServerBusyException("no database connection became free in time");
+            }
+            throw e;
+        }
+    }
+
+    private <T> T transaction(Function<Tx, T> work) {
         try (Session session = sessions.openSession()) {
             Transaction transaction = session.beginTransaction();
             try {
@@ -171,12 +215,55 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Whether a connection can be had and answers; for the readiness probe. Blocks briefly. */
+    /**
+     * Whether a connection can be had and answers; for the readiness probe. Answers within {@link #PROBE_WAIT}:
+     * at once while a connection failed less than that ago, else after waiting that long at most for the probe.
+     */
     public boolean ping() {
+        return !reachability.failedWithin(PROBE_WAIT) && probe();
+    }
+
+    /**
+     * Asks for a connection on the probe thread (joining the probe in flight, if any) and waits {@link #PROBE_WAIT}
+     * at most for the answer. HikariCP's connection timeout is pool-wide and long enough for a busy pool; a probe
+     * that outlives the wait keeps running on its one thread and settles the state when it ends.
+     */
+    private boolean probe() {
+        CompletableFuture<Boolean> p = probe.get();
+        if (p == null || p.isDone()) {
+            CompletableFuture<Boolean> fresh = new CompletableFuture<>();
+            if (probe.compareAndSet(p, fresh)) {
+                try {
+                    prober.execute(() -> fresh.complete(connects()));
+                } catch (RejectedExecutionException e) {
+                    fresh.complete(false);
+                }
+            }
+            p = probe.get();
+        }
+        try {
+            return p.get(PROBE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean connects() {
         try (Connection c = dataSource.getConnection()) {
-            return c.isValid(2);
-        } catch (SQLException e) {
-            log.warn("database ping failed: {}", e.getMessage());
+            boolean valid = c.isValid(2);
+            if (valid) {
+                reachability.succeeded();
+            }
+            return valid;
+        } catch (SQLException | RuntimeException e) {
+            if (DatabaseUnavailableException.isConnectionFailure(e)) {
+                reachability.failed(e);
+            } else {
+                log.warn("database probe failed: {}", e.getMessage());
+            }
             return false;
         }
     }
@@ -188,6 +275,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        prober.shutdownNow();
         executor.shutdown();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {

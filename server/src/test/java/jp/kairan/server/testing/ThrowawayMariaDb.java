@@ -42,15 +42,17 @@ final class ThrowawayMariaDb {
 
     private final Path root;
     private final Path adminBinary;
+    private final Path serverBinary;
     private final int port;
-    private final Process process;
+    private volatile Process process;
     private final String version;
     private final Duration startup;
 
-    private ThrowawayMariaDb(Path root, Path adminBinary, int port, Process process, String version,
+    private ThrowawayMariaDb(Path root, Path adminBinary, Path serverBinary, int port, Process process, String version,
             Duration startup) {
         this.root = root;
         this.adminBinary = adminBinary;
+        this.serverBinary = serverBinary;
         this.port = port;
         this.process = process;
         this.version = version;
@@ -81,7 +83,7 @@ final class ThrowawayMariaDb {
                 try {
                     String version = awaitReady(process, port, log);
                     createUser(port);
-                    ThrowawayMariaDb db = new ThrowawayMariaDb(root, admin, port, process, version,
+                    ThrowawayMariaDb db = new ThrowawayMariaDb(root, admin, server, port, process, version,
                             Duration.ofNanos(System.nanoTime() - t0));
                     Runtime.getRuntime().addShutdownHook(
                             new Thread(db::stop, "mariadbd-shutdown-" + port));
@@ -118,6 +120,29 @@ final class ThrowawayMariaDb {
     public String toString() {
         return "throwaway mariadbd " + version + " on 127.0.0.1:" + port + " (pid " + process.pid()
                 + ", datadir " + root.resolve("data") + ", ready in " + startup.toMillis() + " ms)";
+    }
+
+    /** Kills {@code mariadbd} with SIGKILL, as a crash would, keeping its datadir and port for {@link #restart()}. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("mariadbd did not die within " + STOP_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts {@code mariadbd} again after {@link #kill()}, on the same port and datadir; waits until it answers. */
+    void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("mariadbd is still running");
+        }
+        Path log = root.resolve("mariadbd-" + port + "-restart-" + System.nanoTime() + ".log");
+        process = launch(serverBinary, root, root.resolve("data"), port, log);
+        awaitReady(process, port, log);
     }
 
     /** Stops the server ({@code mariadb-admin shutdown}, then signals) and deletes its files. */
