@@ -65,7 +65,7 @@ final class DeviceBinding {
      */
     DpopVerifier.Proof verify(ProofRequest proof, String missing) {
         if (proof == null || proof.proof() == null) {
-            throw new KairanException(ErrorCode.DPOP_INVALID, missing);
+            throw new DpopVerifier.Rejected(DpopVerifier.Rule.MISSING, missing);
         }
         return dpop.verify(proof.proof(), proof.method(), proof.url(), null, null);
     }
@@ -89,7 +89,7 @@ final class DeviceBinding {
         }
         DpopVerifier.Proof p = verify(proof, "registration needs a proof by the key");
         if (!p.jkt().equals(DpopVerifier.thumbprint(key))) {
-            throw new KairanException(ErrorCode.DPOP_INVALID, "the proof is not signed by publicKey");
+            throw new DpopVerifier.Rejected(DpopVerifier.Rule.KEY, "the proof is not signed by publicKey");
         }
         return key;
     }

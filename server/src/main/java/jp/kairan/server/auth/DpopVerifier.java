@@ -66,17 +66,77 @@ public final class DpopVerifier {
     public record Proof(String jkt, String jti, Instant issuedAt, ECKey key) {
     }
 
-    /** Why a proof was refused: a replay is worth an audit event, the rest is noise. */
-    public static final class Rejected extends KairanException {
-        private final boolean replay;
+    /**
+     * The rule a refused proof broke, sent to the client as the error's {@code detail} (its wire name only: never
+     * any part of the proof or the token). Stable: clients and operators may match on it (DEVICES.md).
+     */
+    public enum Rule {
+        /** No proof where one is needed. */
+        MISSING("missing"),
+        /** Not a compact JWS, or over {@link #MAX_PROOF_CHARS} characters. */
+        MALFORMED("malformed"),
+        /** The header's {@code typ} is not {@code dpop+jwt}. */
+        TYP("typ"),
+        /** The header's {@code alg} is not {@code ES256}. */
+        ALG("alg"),
+        /** The header's {@code jwk} is missing, private, not EC P-256 or not a point on the curve. */
+        JWK("jwk"),
+        /** The {@code jti} is missing, empty or over {@link #MAX_JTI_CHARS} characters. */
+        JTI("jti"),
+        /** The {@code htm} is not the request's method. */
+        HTM("htm"),
+        /** The {@code htu} does not name the request's URL. */
+        HTU("htu"),
+        /** The {@code iat} is missing or outside [{@link #MAX_AGE} ago, {@link #MAX_FUTURE} ahead]. */
+        IAT("iat"),
+        /** The {@code ath} is not the hash of the access token presented with it. */
+        ATH("ath"),
+        /** The {@code nonce} is not the one the server handed out (gateway). */
+        NONCE("nonce"),
+        /** The signature does not verify with the header's key. */
+        SIGNATURE("signature"),
+        /** A valid proof, but signed by another key than the token's, the device's or the registered one. */
+        KEY("key"),
+        /** The proof was used before. */
+        REPLAY("replay");
 
-        Rejected(String why, boolean replay) {
-            super(ErrorCode.DPOP_INVALID, "DPoP proof rejected: " + why);
-            this.replay = replay;
+        private final String wireName;
+
+        Rule(String wireName) {
+            this.wireName = wireName;
+        }
+
+        /** The name in the error's {@code detail}. */
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** Why a proof was refused ({@code dpop_invalid}, {@code detail} the rule): a replay is worth an audit event, the rest is noise. */
+    public static final class Rejected extends KairanException {
+        private static final long serialVersionUID = 1L;
+        private final transient Rule rule;
+
+        /**
+         * @param rule the rule broken, for the client
+         * @param why  for the log only
+         */
+        public Rejected(Rule rule, String why) {
+            super(ErrorCode.DPOP_INVALID, "DPoP proof rejected (" + rule.wireName() + "): " + why);
+            this.rule = rule;
+        }
+
+        public Rule rule() {
+            return rule;
         }
 
         public boolean replay() {
-            return replay;
+            return rule == Rule.REPLAY;
+        }
+
+        @Override
+        public String detail() {
+            return rule.wireName();
         }
     }
 
@@ -102,10 +162,10 @@ public final class DpopVerifier {
      */
     Proof check(String proof, String method, String url, String accessToken, String nonce) {
         if (proof == null || proof.isBlank()) {
-            throw new Rejected("no proof", false);
+            throw new Rejected(Rule.MISSING, "no proof");
         }
         if (proof.length() > MAX_PROOF_CHARS) {
-            throw new Rejected("proof over " + MAX_PROOF_CHARS + " characters", false);
+            throw new Rejected(Rule.MALFORMED, "proof over " + MAX_PROOF_CHARS + " characters");
         }
         SignedJWT jwt;
         JWTClaimsSet claims;
@@ -113,48 +173,48 @@ public final class DpopVerifier {
             jwt = SignedJWT.parse(proof.strip());
             claims = jwt.getJWTClaimsSet();
         } catch (ParseException e) {
-            throw new Rejected("not a JWS", false);
+            throw new Rejected(Rule.MALFORMED, "not a JWS");
         }
         JWSHeader header = jwt.getHeader();
         if (!TYPE.equals(header.getType())) {
-            throw new Rejected("typ is not dpop+jwt", false);
+            throw new Rejected(Rule.TYP, "typ is not dpop+jwt");
         }
         if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
-            throw new Rejected("alg is not ES256", false);
+            throw new Rejected(Rule.ALG, "alg is not ES256");
         }
         ECKey key = publicKey(header.getJWK());
         String jkt = thumbprint(key);
         String jti = stringClaim(claims, "jti");
         if (jti == null || jti.isEmpty() || jti.length() > MAX_JTI_CHARS) {
-            throw new Rejected("jti missing or too long", false);
+            throw new Rejected(Rule.JTI, "jti missing or too long");
         }
         String htm = stringClaim(claims, "htm");
         if (!method.equals(htm)) {
-            throw new Rejected("htm " + htm + " is not " + method, false);
+            throw new Rejected(Rule.HTM, "htm " + htm + " is not " + method);
         }
         String htu = stringClaim(claims, "htu");
         if (htu == null || !sameUrl(htu, url)) {
-            throw new Rejected("htu does not name this request", false);
+            throw new Rejected(Rule.HTU, "htu does not name this request");
         }
         Instant iat = issuedAt(claims);
         Instant now = clock.instant();
         if (iat.isBefore(now.minus(MAX_AGE)) || iat.isAfter(now.plus(MAX_FUTURE))) {
-            throw new Rejected("iat " + iat + " outside the accepted window at " + now, false);
+            throw new Rejected(Rule.IAT, "iat " + iat + " outside the accepted window at " + now);
         }
         if (accessToken != null && !ath(accessToken).equals(stringClaim(claims, "ath"))) {
-            throw new Rejected("ath does not match the access token", false);
+            throw new Rejected(Rule.ATH, "ath does not match the access token");
         }
         if (nonce != null && !nonce.equals(stringClaim(claims, "nonce"))) {
-            throw new Rejected("nonce does not match", false);
+            throw new Rejected(Rule.NONCE, "nonce does not match");
         }
         // The claims are checked first: they are cheap, the signature is not.
         ECDSAVerifier verifier = verifiers.get(jkt, t -> newVerifier(key));
         try {
             if (!jwt.verify(verifier)) {
-                throw new Rejected("bad signature", false);
+                throw new Rejected(Rule.SIGNATURE, "bad signature");
             }
         } catch (JOSEException e) {
-            throw new Rejected("bad signature", false);
+            throw new Rejected(Rule.SIGNATURE, "bad signature");
         }
         return new Proof(jkt, jti, iat, key);
     }
@@ -166,7 +226,7 @@ public final class DpopVerifier {
      */
     Proof remember(Proof p) {
         if (seen.asMap().putIfAbsent(p.jkt() + ' ' + p.jti(), Boolean.TRUE) != null) {
-            throw new Rejected("proof replayed", true);
+            throw new Rejected(Rule.REPLAY, "proof replayed");
         }
         return p;
     }
@@ -177,21 +237,21 @@ public final class DpopVerifier {
      */
     public static ECKey publicKey(JWK jwk) {
         if (!(jwk instanceof ECKey ec)) {
-            throw new Rejected("the proof's jwk is missing or not an EC key", false);
+            throw new Rejected(Rule.JWK, "the proof's jwk is missing or not an EC key");
         }
         if (ec.isPrivate()) {
-            throw new Rejected("the jwk contains a private key", false);
+            throw new Rejected(Rule.JWK, "the jwk contains a private key");
         }
         if (!Curve.P_256.equals(ec.getCurve())) {
-            throw new Rejected("the key is not on P-256", false);
+            throw new Rejected(Rule.JWK, "the key is not on P-256");
         }
         try {
             // Parses x and y and checks the point lies on the curve (invalid-curve attacks).
             if (!com.nimbusds.jose.crypto.utils.ECChecks.isPointOnCurve(ec.toECPublicKey(), Curve.P_256.toECParameterSpec())) {
-                throw new Rejected("the key is not a point on P-256", false);
+                throw new Rejected(Rule.JWK, "the key is not a point on P-256");
             }
         } catch (JOSEException | IllegalArgumentException e) {
-            throw new Rejected("the key's coordinates are malformed", false);
+            throw new Rejected(Rule.JWK, "the key's coordinates are malformed");
         }
         return new ECKey.Builder(Curve.P_256, ec.getX(), ec.getY()).build();
     }
@@ -246,7 +306,7 @@ public final class DpopVerifier {
         try {
             return new ECDSAVerifier(key);
         } catch (JOSEException e) {
-            throw new Rejected("unusable key", false);
+            throw new Rejected(Rule.JWK, "unusable key");
         }
     }
 
@@ -263,6 +323,6 @@ public final class DpopVerifier {
         if (v instanceof Number n) {
             return Instant.ofEpochSecond(n.longValue());
         }
-        throw new Rejected("iat missing", false);
+        throw new Rejected(Rule.IAT, "iat missing");
     }
 }

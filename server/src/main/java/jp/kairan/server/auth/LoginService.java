@@ -284,7 +284,7 @@ public final class LoginService {
             DeviceState device = devices.find(ctx.tx(), ctx.ticket().deviceId())
                     .orElseThrow(() -> new KairanException(ErrorCode.LOGIN_EXPIRED, "the device is gone"));
             if (!device.jkt().equals(p.jkt())) {
-                throw new KairanException(ErrorCode.DPOP_INVALID, "the proof is not by the waiting device");
+                throw new DpopVerifier.Rejected(DpopVerifier.Rule.KEY, "the proof is not by the waiting device");
             }
             return flow.decide(ctx, Optional.of(device), origin, false);
         }));

@@ -97,7 +97,7 @@ public final class Sessions {
         }
         DpopVerifier.Proof p = verifyProof(proof, accessToken, device);
         if (!p.jkt().equals(claims.confirmationJkt())) {
-            throw new KairanException(ErrorCode.DPOP_INVALID, "proof signed by another key than the token's");
+            throw new DpopVerifier.Rejected(DpopVerifier.Rule.KEY, "proof signed by another key than the token's");
         }
         UserProfile user = current(claims.userId(), claims.sessionId()).orElseThrow(
                 () -> new KairanException(ErrorCode.UNAUTHENTICATED, "session " + claims.sessionId() + " has ended"));
@@ -197,7 +197,9 @@ public final class Sessions {
             liveSessions.invalidate(outcome.endedFamily());
         }
         if (outcome.rotated() == null) {
-            throw new KairanException(outcome.error(), outcome.why());
+            throw outcome.error() == ErrorCode.DPOP_INVALID
+                    ? new DpopVerifier.Rejected(p == null ? DpopVerifier.Rule.MISSING : DpopVerifier.Rule.KEY, outcome.why())
+                    : new KairanException(outcome.error(), outcome.why());
         }
         // Also after the commit: the access token is signed outside the transaction.
         RefreshTokens.Issued next = outcome.rotated().next();

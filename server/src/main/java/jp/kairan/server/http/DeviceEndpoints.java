@@ -39,7 +39,7 @@ final class DeviceEndpoints {
             req.rawBody();
             ProofRequest proof = req.proof();
             if (proof.proof() == null) {
-                throw new KairanException(ErrorCode.DPOP_INVALID, "the wipe is confirmed with a proof by the revoked device");
+                throw new DpopVerifier.Rejected(DpopVerifier.Rule.MISSING, "the wipe is confirmed with a proof by the revoked device");
             }
             devices.confirmWipe(dpop.verify(proof.proof(), proof.method(), proof.url(), null, null).jkt(), req.origin());
             return null;

@@ -63,39 +63,65 @@ class DpopVerifierTest {
                 .isInstanceOf(DpopVerifier.Rejected.class).hasMessageContaining("DPoP proof rejected");
     }
 
-    @Test
-    void aGoodProofNamesItsKeysThumbprint() throws Exception {
-        DpopVerifier.Proof p = verifier.verify(good(), "GET", URL, "token", null);
-        assertThat(p.jkt()).isEqualTo(key.toPublicJWK().computeThumbprint().toString());
-        // Query strings and default ports do not matter; case of scheme and host neither.
-        assertThat(verifier.verify(good(), "GET", "HTTPS://Chat.City.Example.JP:443/api/v1/rooms?limit=5", "token", null).jkt())
-                .isEqualTo(p.jkt());
+    /** Refused for {@code rule}, which the client reads in the error's detail. */
+    private void refused(String proof, DpopVerifier.Rule rule, String why) {
+        assertThatThrownBy(() -> verifier.verify(proof, "GET", URL, "token", null)).as(why)
+                .isInstanceOfSatisfying(DpopVerifier.Rejected.class, e -> {
+                    assertThat(e.rule()).as(why).isEqualTo(rule);
+                    assertThat(e.detail()).as(why).isEqualTo(rule.wireName());
+                    assertThat(e.code()).isEqualTo(jp.kairan.protocol.ErrorCode.DPOP_INVALID);
+                    assertThat(e.replay()).isEqualTo(rule == DpopVerifier.Rule.REPLAY);
+                });
+    }
+
+    private static String b64(String json) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A proof with {@code header} swapped in (the signature then no longer matters: header rules come first). */
+    private String withHeader(String headerJson) {
+        String[] parts = good().split("\\.");
+        return b64(headerJson) + "." + parts[1] + "." + parts[2];
     }
 
     @Test
     void everyBrokenRuleIsRefused() {
-        refused(null, "missing");
-        refused("", "empty");
-        refused("a.b.c", "not a JWS");
-        refused("x".repeat(3000), "too long");
-        refused(proof(h -> h.type(JOSEObjectType.JWT), c -> { }), "typ");
-        refused(proof(h -> { }, c -> c.claim("htm", "POST")), "htm");
-        refused(proof(h -> { }, c -> c.claim("htu", "https://chat.city.example.jp/api/v1/orgs")), "htu path");
-        refused(proof(h -> { }, c -> c.claim("htu", "https://evil.example/api/v1/rooms")), "htu host");
-        refused(proof(h -> { }, c -> c.claim("htu", "http://chat.city.example.jp/api/v1/rooms")), "htu scheme");
-        refused(proof(h -> { }, c -> c.issueTime(Date.from(clock.instant().minus(Duration.ofMinutes(3))))), "old");
-        refused(proof(h -> { }, c -> c.issueTime(Date.from(clock.instant().plus(Duration.ofMinutes(2))))), "future");
-        refused(proof(h -> { }, c -> c.issueTime(null)), "no iat");
-        refused(proof(h -> { }, c -> c.jwtID(null)), "no jti");
-        refused(proof(h -> { }, c -> c.jwtID("j".repeat(65))), "long jti");
-        refused(proof(h -> { }, c -> c.claim("ath", DpopVerifier.ath("another token"))), "ath");
-        refused(proof(h -> { }, c -> c.claim("ath", null)), "no ath with a token");
+        refused(null, DpopVerifier.Rule.MISSING, "missing");
+        refused("", DpopVerifier.Rule.MISSING, "empty");
+        refused("a.b.c", DpopVerifier.Rule.MALFORMED, "not a JWS");
+        refused("x".repeat(3000), DpopVerifier.Rule.MALFORMED, "too long");
+        refused(proof(h -> h.type(JOSEObjectType.JWT), c -> { }), DpopVerifier.Rule.TYP, "typ");
+        String jwk = key.toPublicJWK().toJSONString();
+        refused(withHeader("{\"typ\":\"dpop+jwt\",\"alg\":\"ES384\",\"jwk\":" + jwk + "}"), DpopVerifier.Rule.ALG, "alg");
+        refused(withHeader("{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\"}"), DpopVerifier.Rule.JWK, "no jwk");
+        refused(proof(h -> { }, c -> c.claim("htm", "POST")), DpopVerifier.Rule.HTM, "htm");
+        refused(proof(h -> { }, c -> c.claim("htu", "https://chat.city.example.jp/api/v1/orgs")), DpopVerifier.Rule.HTU, "htu path");
+        refused(proof(h -> { }, c -> c.claim("htu", "https://evil.example/api/v1/rooms")), DpopVerifier.Rule.HTU, "htu host");
+        refused(proof(h -> { }, c -> c.claim("htu", "http://chat.city.example.jp/api/v1/rooms")), DpopVerifier.Rule.HTU, "htu scheme");
+        refused(proof(h -> { }, c -> c.claim("htu", null)), DpopVerifier.Rule.HTU, "no htu");
+        refused(proof(h -> { }, c -> c.issueTime(Date.from(clock.instant().minus(Duration.ofMinutes(3))))), DpopVerifier.Rule.IAT, "old");
+        refused(proof(h -> { }, c -> c.issueTime(Date.from(clock.instant().plus(Duration.ofMinutes(2))))), DpopVerifier.Rule.IAT, "future");
+        refused(proof(h -> { }, c -> c.issueTime(null)), DpopVerifier.Rule.IAT, "no iat");
+        refused(proof(h -> { }, c -> c.jwtID(null)), DpopVerifier.Rule.JTI, "no jti");
+        refused(proof(h -> { }, c -> c.jwtID("j".repeat(65))), DpopVerifier.Rule.JTI, "long jti");
+        refused(proof(h -> { }, c -> c.claim("ath", DpopVerifier.ath("another token"))), DpopVerifier.Rule.ATH, "ath");
+        refused(proof(h -> { }, c -> c.claim("ath", null)), DpopVerifier.Rule.ATH, "no ath with a token");
         // Signed by one key, naming another.
         ECKey other = generate(Curve.P_256);
-        refused(proof(other, h -> h.jwk(key.toPublicJWK()), c -> { }), "signature by another key");
+        refused(proof(other, h -> h.jwk(key.toPublicJWK()), c -> { }), DpopVerifier.Rule.SIGNATURE, "signature by another key");
         // A key of another curve in the header.
         ECKey p384 = generate(Curve.P_384);
-        refused(proof(h -> h.jwk(p384.toPublicJWK()), c -> { }), "P-384 key");
+        refused(proof(h -> h.jwk(p384.toPublicJWK()), c -> { }), DpopVerifier.Rule.JWK, "P-384 key");
+    }
+
+    @Test
+    void theDetailNamesTheRuleOnlyNeverTheProof() {
+        String p = proof(h -> { }, c -> c.claim("htm", "POST"));
+        assertThatThrownBy(() -> verifier.verify(p, "GET", URL, "token", null))
+                .isInstanceOfSatisfying(DpopVerifier.Rejected.class, e -> assertThat(e.detail()).isEqualTo("htm"));
+        // Every wire name is a short lower-case word, distinct from the others.
+        assertThat(java.util.Arrays.stream(DpopVerifier.Rule.values()).map(DpopVerifier.Rule::wireName).distinct())
+                .hasSize(DpopVerifier.Rule.values().length).allMatch(n -> n.matches("[a-z]+"));
     }
 
     @Test
@@ -112,8 +138,7 @@ class DpopVerifierTest {
     void aProofIsGoodOnce() {
         String p = good();
         verifier.verify(p, "GET", URL, "token", null);
-        assertThatThrownBy(() -> verifier.verify(p, "GET", URL, "token", null))
-                .isInstanceOfSatisfying(DpopVerifier.Rejected.class, e -> assertThat(e.replay()).isTrue());
+        refused(p, DpopVerifier.Rule.REPLAY, "replayed");
         // Junk never enters the replay cache: a refused proof can be fixed and sent.
         String late = proof(h -> { }, c -> c.issueTime(Date.from(clock.instant().plusSeconds(90))));
         refused(late, "future");
@@ -124,7 +149,8 @@ class DpopVerifierTest {
     @Test
     void theGatewayNonceMustMatch() {
         String p = proof(h -> { }, c -> c.claim("nonce", "n-1"));
-        assertThatThrownBy(() -> verifier.verify(p, "GET", URL, "token", "n-2")).isInstanceOf(DpopVerifier.Rejected.class);
+        assertThatThrownBy(() -> verifier.verify(p, "GET", URL, "token", "n-2"))
+                .isInstanceOfSatisfying(DpopVerifier.Rejected.class, e -> assertThat(e.detail()).isEqualTo("nonce"));
         assertThat(verifier.verify(p, "GET", URL, "token", "n-1").jkt()).isNotEmpty();
     }
 

@@ -233,16 +233,20 @@ class DeviceIT {
         String url = server.baseUrl() + "/api/v1/me";
         DeviceKey thief = DeviceKey.generate(server.clock());
         // No proof; a proof by another key; the token as a bearer token.
-        assertThat(server.call("GET", "/api/v1/me", null, null, Map.of("Authorization", "DPoP " + saburo.accessToken())).code())
-                .isEqualTo("dpop_invalid");
-        assertThat(server.call("GET", "/api/v1/me", null, null, Map.of("Authorization", "DPoP " + saburo.accessToken(),
-                "DPoP", thief.proof("GET", url, saburo.accessToken(), null))).code()).isEqualTo("dpop_invalid");
+        Response none = server.call("GET", "/api/v1/me", null, null, Map.of("Authorization", "DPoP " + saburo.accessToken()));
+        assertThat(none.code()).isEqualTo("dpop_invalid");
+        assertThat(none.text("detail")).isEqualTo("missing");
+        Response stolen = server.call("GET", "/api/v1/me", null, null, Map.of("Authorization", "DPoP " + saburo.accessToken(),
+                "DPoP", thief.proof("GET", url, saburo.accessToken(), null)));
+        assertThat(stolen.code()).isEqualTo("dpop_invalid");
+        assertThat(stolen.text("detail")).isEqualTo("key");
         assertThat(server.call("GET", "/api/v1/me", null, null, Map.of("Authorization", "Bearer " + saburo.accessToken())).code())
                 .isEqualTo("unauthenticated");
         // Over the gateway: the thief's proof over a real nonce.
         try (WsClient ws = WsClient.connect(server.gatewayUrl())) {
             JsonNode reply = ws.authenticate(saburo.accessToken(), thief.proof("GET", ws.url(), saburo.accessToken(), ws.nonce()));
             assertThat(reply.get("code").asText()).isEqualTo("dpop_invalid");
+            assertThat(reply.get("detail").asText()).isEqualTo("key");
             assertThat(ws.closeCode()).isEqualTo(4001);
         }
         // The owner's key still works.
@@ -256,21 +260,27 @@ class DeviceIT {
         String token = shiro.accessToken();
         String url = server.baseUrl() + "/api/v1/me";
         java.time.Instant now = server.clock().instant();
-        Map<String, String> cases = Map.of(
-                "wrong method", key.proof("POST", url, token, null),
-                "wrong URL", key.proof("GET", server.baseUrl() + "/api/v1/rooms", token, null),
-                "other host", key.proof("GET", "http://evil.example/api/v1/me", token, null),
-                "too old", key.proof("GET", url, token, null, UUID.randomUUID().toString(), now.minusSeconds(600)),
-                "from the future", key.proof("GET", url, token, null, UUID.randomUUID().toString(), now.plusSeconds(600)),
-                "another token", key.proof("GET", url, "eyJ.other.token", null),
-                "garbage", "eyJhbGciOiJub25lIn0.e30.");
-        cases.forEach((why, proof) -> assertThat(server.call("GET", "/api/v1/me", null, null,
-                Map.of("Authorization", "DPoP " + token, "DPoP", proof)).code()).as(why).isEqualTo("dpop_invalid"));
+        // Each refusal names the rule it broke in its detail (DEVICES.md), and nothing of the proof.
+        Map<String, java.util.List<String>> cases = Map.of(
+                "wrong method", java.util.List.of(key.proof("POST", url, token, null), "htm"),
+                "wrong URL", java.util.List.of(key.proof("GET", server.baseUrl() + "/api/v1/rooms", token, null), "htu"),
+                "other host", java.util.List.of(key.proof("GET", "http://evil.example/api/v1/me", token, null), "htu"),
+                "too old", java.util.List.of(key.proof("GET", url, token, null, UUID.randomUUID().toString(), now.minusSeconds(600)), "iat"),
+                "from the future", java.util.List.of(key.proof("GET", url, token, null, UUID.randomUUID().toString(), now.plusSeconds(600)), "iat"),
+                "another token", java.util.List.of(key.proof("GET", url, "eyJ.other.token", null), "ath"),
+                "garbage", java.util.List.of("eyJhbGciOiJub25lIn0.e30.", "malformed"));
+        cases.forEach((why, c) -> {
+            Response refused = server.call("GET", "/api/v1/me", null, null, Map.of("Authorization", "DPoP " + token, "DPoP", c.get(0)));
+            assertThat(refused.code()).as(why).isEqualTo("dpop_invalid");
+            assertThat(refused.text("detail")).as(why).isEqualTo(c.get(1));
+        });
 
         String once = key.proof("GET", url, token, null);
         Map<String, String> headers = Map.of("Authorization", "DPoP " + token, "DPoP", once);
         assertThat(server.call("GET", "/api/v1/me", null, null, headers).status()).isEqualTo(200);
-        assertThat(server.call("GET", "/api/v1/me", null, null, headers).code()).as("replayed").isEqualTo("dpop_invalid");
+        Response replayed = server.call("GET", "/api/v1/me", null, null, headers);
+        assertThat(replayed.code()).as("replayed").isEqualTo("dpop_invalid");
+        assertThat(replayed.text("detail")).isEqualTo("replay");
         assertThat(auditCount("auth.dpop.replayed", shiro.deviceId())).isEqualTo(1);
 
         // On the gateway a proof is good for one nonce: the next connection has another.
@@ -281,7 +291,9 @@ class DeviceIT {
         }
         try (WsClient ws = WsClient.connect(server.gatewayUrl())) {
             ws.nonce();
-            assertThat(ws.authenticate(token, wsProof).get("code").asText()).isEqualTo("dpop_invalid");
+            JsonNode reply = ws.authenticate(token, wsProof);
+            assertThat(reply.get("code").asText()).isEqualTo("dpop_invalid");
+            assertThat(reply.get("detail").asText()).isEqualTo("nonce");
         }
     }
 
